@@ -1,0 +1,447 @@
+/* Directives, merging and the startup checks. */
+#include "mod_sence.h"
+
+#include <http_core.h>
+#include <apr_file_io.h>
+#include <apr_strings.h>
+#include <ctype.h>
+
+#define DIR_OFFSET(field) (void *)APR_OFFSETOF(sence_dir_conf, field)
+
+void *sence_create_dir_conf(apr_pool_t *p, char *dir)
+{
+    sence_dir_conf *d = apr_pcalloc(p, sizeof(*d));
+
+    (void)dir;
+    d->enabled = -1;
+    d->env = SENCE_ENV_UNSET;
+    d->lifetime = -1;
+    d->login_timeout = -1;
+    return d;
+}
+
+#define PICK(f) (add->f ? add->f : base->f)
+#define PICK_SET(f, unset) (add->f != (unset) ? add->f : base->f)
+
+void *sence_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
+{
+    sence_dir_conf *base = basev, *add = addv, *d = apr_pcalloc(p, sizeof(*d));
+
+    d->enabled = PICK_SET(enabled, -1);
+    d->rut_otec = PICK(rut_otec);
+    d->token = PICK(token);
+    d->env = PICK_SET(env, SENCE_ENV_UNSET);
+    d->endpoint = PICK(endpoint);
+    d->cod_sence = (add->cod_sence.literal || add->cod_sence.expr) ? add->cod_sence : base->cod_sence;
+    d->codigo_curso =
+        (add->codigo_curso.literal || add->codigo_curso.expr) ? add->codigo_curso : base->codigo_curso;
+    d->linea = PICK_SET(linea, 0);
+    d->run = PICK(run);
+    d->lifetime = PICK_SET(lifetime, -1);
+    d->login_timeout = PICK_SET(login_timeout, -1);
+    return d;
+}
+
+void *sence_create_srv_conf(apr_pool_t *p, server_rec *s)
+{
+    sence_srv_conf *sc = apr_pcalloc(p, sizeof(*sc));
+
+    (void)s;
+    sc->sections = apr_array_make(p, 4, sizeof(sence_section_t));
+    return sc;
+}
+
+void *sence_merge_srv_conf(apr_pool_t *p, void *basev, void *addv)
+{
+    sence_srv_conf *base = basev, *add = addv, *sc = apr_pcalloc(p, sizeof(*sc));
+
+    sc->callback_path = PICK(callback_path);
+    sc->public_url = PICK(public_url);
+    sc->cache_size = PICK_SET(cache_size, 0);
+    sc->sections = add->sections;
+    return sc;
+}
+
+const char *sence_callback_path(const sence_srv_conf *sc)
+{
+    return sc->callback_path ? sc->callback_path : "/sence";
+}
+
+apr_interval_time_t sence_lifetime(const sence_dir_conf *d)
+{
+    return d->lifetime > 0 ? d->lifetime : SENCE_DEFAULT_LIFETIME;
+}
+
+apr_interval_time_t sence_login_timeout(const sence_dir_conf *d)
+{
+    return d->login_timeout > 0 ? d->login_timeout : SENCE_DEFAULT_LOGIN_TIMEOUT;
+}
+
+/* Plain <Location> sections nest by path prefix; regex and <Directory> sections don't. */
+static int is_plain_location(cmd_parms *cmd)
+{
+    const ap_directive_t *parent = cmd->directive ? cmd->directive->parent : NULL;
+
+    if (!cmd->path)
+        return 0;
+    if (!parent || strcasecmp(parent->directive, "<Location") != 0)
+        return 0;
+    return parent->args && parent->args[0] != '~';
+}
+
+/* Remembers the section a directive appears in, once, for the startup checks. */
+static void remember(cmd_parms *cmd, sence_dir_conf *d)
+{
+    sence_srv_conf *sc = ap_get_module_config(cmd->server->module_config, &sence_module);
+    sence_section_t *sec;
+    int i;
+
+    for (i = 0; i < sc->sections->nelts; i++)
+        if (APR_ARRAY_IDX(sc->sections, i, sence_section_t).conf == d)
+            return;
+    sec = apr_array_push(sc->sections);
+    sec->conf = d;
+    sec->path = cmd->path;
+    sec->is_regex = !is_plain_location(cmd);
+    sec->where = cmd->directive ? apr_psprintf(cmd->pool, "%s:%d", cmd->directive->filename,
+                                               cmd->directive->line_num)
+                                : "?";
+}
+
+static const char *fail(cmd_parms *cmd, const char *why)
+{
+    return apr_pstrcat(cmd->pool, cmd->cmd->name, ": ", why, NULL);
+}
+
+static const char *set_enabled(cmd_parms *cmd, void *dv, int on)
+{
+    sence_dir_conf *d = dv;
+    d->enabled = on;
+    remember(cmd, d);
+    return NULL;
+}
+
+static const char *set_rut(cmd_parms *cmd, void *dv, const char *arg)
+{
+    sence_dir_conf *d = dv;
+    char rut[SENCE_RUN_MAX + 1];
+    const char *why = sence_check_rut(arg, rut);
+
+    if (why)
+        return fail(cmd, why);
+    d->rut_otec = apr_pstrdup(cmd->pool, rut);
+    remember(cmd, d);
+    return NULL;
+}
+
+static const char *set_token_value(cmd_parms *cmd, sence_dir_conf *d, const char *token)
+{
+    const char *why = sence_check_token(token);
+
+    if (why)
+        return fail(cmd, why);
+    d->token = token;
+    remember(cmd, d);
+    return NULL;
+}
+
+static const char *set_token(cmd_parms *cmd, void *dv, const char *arg)
+{
+    return set_token_value(cmd, dv, apr_pstrdup(cmd->pool, arg));
+}
+
+/* The token file holds the token alone (surrounding blanks and a final newline allowed). */
+static const char *set_token_file(cmd_parms *cmd, void *dv, const char *arg)
+{
+    const char *path = ap_server_root_relative(cmd->temp_pool, arg);
+    apr_file_t *f;
+    apr_finfo_t fi;
+    char buf[128];
+    apr_size_t n = sizeof(buf) - 1;
+    char *s, *e;
+
+    if (!path || apr_file_open(&f, path, APR_FOPEN_READ, 0, cmd->temp_pool) != APR_SUCCESS)
+        return fail(cmd, apr_psprintf(cmd->pool, "cannot read %s; create it (mode 0600) with "
+                                                 "the token on one line", arg));
+    if (apr_file_info_get(&fi, APR_FINFO_PROT, f) == APR_SUCCESS && (fi.protection & APR_WREAD))
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, cmd->server,
+                     SLOG(1001) "SenceTokenFile %s is readable by every user; chmod 0600 it",
+                     path);
+    apr_file_read(f, buf, &n);
+    apr_file_close(f);
+    buf[n] = '\0';
+    for (s = buf; *s && isspace((unsigned char)*s); s++)
+        ;
+    for (e = s + strlen(s); e > s && isspace((unsigned char)e[-1]); e--)
+        ;
+    *e = '\0';
+    return set_token_value(cmd, dv, apr_pstrdup(cmd->pool, s));
+}
+
+static const char *set_env(cmd_parms *cmd, void *dv, const char *arg)
+{
+    sence_dir_conf *d = dv;
+
+    if (!strcasecmp(arg, "test"))
+        d->env = SENCE_ENV_TEST;
+    else if (!strcasecmp(arg, "production"))
+        d->env = SENCE_ENV_PRODUCTION;
+    else
+        return fail(cmd, "must be 'test' (rcetest, the default) or 'production'");
+    remember(cmd, d);
+    return NULL;
+}
+
+static const char *set_endpoint(cmd_parms *cmd, void *dv, const char *arg)
+{
+    sence_dir_conf *d = dv;
+    const char *why = sence_check_endpoint(arg);
+    apr_size_t n = strlen(arg);
+
+    if (why)
+        return fail(cmd, why);
+    while (n > 0 && arg[n - 1] == '/')
+        n--;
+    d->endpoint = apr_pstrndup(cmd->pool, arg, n);
+    remember(cmd, d);
+    return NULL;
+}
+
+static const char *set_value(cmd_parms *cmd, sence_value_t *v, const char *arg)
+{
+    const char *err = NULL;
+
+    v->literal = NULL;
+    v->expr = NULL;
+    if (!ap_strstr_c(arg, "%{")) {
+        v->literal = apr_pstrdup(cmd->pool, arg);
+        return NULL;
+    }
+    v->expr = ap_expr_parse_cmd(cmd, arg, AP_EXPR_FLAG_STRING_RESULT, &err, NULL);
+    return err ? fail(cmd, apr_pstrcat(cmd->pool, "invalid expression: ", err, NULL)) : NULL;
+}
+
+static const char *set_cod_sence(cmd_parms *cmd, void *dv, const char *arg)
+{
+    sence_dir_conf *d = dv;
+    remember(cmd, d);
+    return set_value(cmd, &d->cod_sence, arg);
+}
+
+static const char *set_codigo_curso(cmd_parms *cmd, void *dv, const char *arg)
+{
+    sence_dir_conf *d = dv;
+    remember(cmd, d);
+    return set_value(cmd, &d->codigo_curso, arg);
+}
+
+static const char *set_linea(cmd_parms *cmd, void *dv, const char *arg)
+{
+    sence_dir_conf *d = dv;
+    const char *why = sence_check_linea(arg, &d->linea);
+
+    remember(cmd, d);
+    return why ? fail(cmd, why) : NULL;
+}
+
+static const char *set_run(cmd_parms *cmd, void *dv, const char *arg)
+{
+    sence_dir_conf *d = dv;
+    const char *err = NULL;
+
+    d->run = ap_expr_parse_cmd(cmd, arg, AP_EXPR_FLAG_STRING_RESULT, &err, NULL);
+    remember(cmd, d);
+    return err ? fail(cmd, apr_pstrcat(cmd->pool, "invalid expression: ", err, NULL)) : NULL;
+}
+
+static const char *set_duration(cmd_parms *cmd, void *dv, const char *arg)
+{
+    sence_dir_conf *d = dv;
+    apr_interval_time_t t;
+    const char *why = sence_parse_duration(arg, &t);
+
+    if (why)
+        return fail(cmd, apr_pstrcat(cmd->pool, why, " (e.g. 30s, 15m, 4h)", NULL));
+    *(apr_interval_time_t *)((char *)d + (apr_size_t)cmd->info) = t;
+    remember(cmd, d);
+    return NULL;
+}
+
+static sence_srv_conf *srv(cmd_parms *cmd)
+{
+    return ap_get_module_config(cmd->server->module_config, &sence_module);
+}
+
+static const char *set_callback_path(cmd_parms *cmd, void *dv, const char *arg)
+{
+    const char *why = sence_check_callback_path(arg);
+
+    (void)dv;
+    if (why)
+        return fail(cmd, why);
+    srv(cmd)->callback_path = apr_pstrdup(cmd->pool, arg);
+    return NULL;
+}
+
+static const char *set_public_url(cmd_parms *cmd, void *dv, const char *arg)
+{
+    const char *why = sence_check_public_url(arg);
+    apr_size_t n = strlen(arg);
+
+    (void)dv;
+    if (why)
+        return fail(cmd, apr_pstrcat(cmd->pool, why, " (scheme://host[:port], e.g. "
+                                                     "https://cursos.example.cl)", NULL));
+    while (n > 0 && arg[n - 1] == '/')
+        n--;
+    srv(cmd)->public_url = apr_pstrndup(cmd->pool, arg, n);
+    return NULL;
+}
+
+static const char *set_cache_size(cmd_parms *cmd, void *dv, const char *arg)
+{
+    char *end;
+    long n = strtol(arg, &end, 10);
+
+    (void)dv;
+    if (*end || n < 16 || n > 10000000)
+        return fail(cmd, "must be a number of sessions between 16 and 10000000");
+    srv(cmd)->cache_size = (int)n;
+    return NULL;
+}
+
+const command_rec sence_cmds[] = {
+    AP_INIT_FLAG("Sence", set_enabled, NULL, RSRC_CONF | ACCESS_CONF,
+                 "On to require a live SENCE session in this location"),
+    AP_INIT_TAKE1("SenceRutOtec", set_rut, NULL, RSRC_CONF | ACCESS_CONF, "The OTEC's RUT"),
+    AP_INIT_TAKE1("SenceToken", set_token, NULL, RSRC_CONF | ACCESS_CONF,
+                  "The OTEC's SENCE token"),
+    AP_INIT_TAKE1("SenceTokenFile", set_token_file, NULL, RSRC_CONF | ACCESS_CONF,
+                  "A file (mode 0600) holding the OTEC's SENCE token"),
+    AP_INIT_TAKE1("SenceEnvironment", set_env, NULL, RSRC_CONF | ACCESS_CONF,
+                  "test (default) or production"),
+    AP_INIT_TAKE1("SenceEndpoint", set_endpoint, NULL, RSRC_CONF | ACCESS_CONF,
+                  "Base URL of SENCE RCE (overrides SenceEnvironment's)"),
+    AP_INIT_TAKE1("SenceCodSence", set_cod_sence, NULL, RSRC_CONF | ACCESS_CONF,
+                  "The course's CodSence (string or ap_expr)"),
+    AP_INIT_TAKE1("SenceCodigoCurso", set_codigo_curso, NULL, RSRC_CONF | ACCESS_CONF,
+                  "The course's CodigoCurso (string or ap_expr)"),
+    AP_INIT_TAKE1("SenceLinea", set_linea, NULL, RSRC_CONF | ACCESS_CONF,
+                  "Training line: 1, 3 or 6"),
+    AP_INIT_TAKE1("SenceRun", set_run, NULL, RSRC_CONF | ACCESS_CONF,
+                  "ap_expr giving the participant's RUN (default %{REMOTE_USER})"),
+    AP_INIT_TAKE1("SenceSessionLifetime", set_duration, DIR_OFFSET(lifetime),
+                  RSRC_CONF | ACCESS_CONF, "How long a SENCE session opens the course"),
+    AP_INIT_TAKE1("SenceLoginTimeout", set_duration, DIR_OFFSET(login_timeout),
+                  RSRC_CONF | ACCESS_CONF, "How long a login sent to SENCE may take"),
+    AP_INIT_TAKE1("SenceCallbackPath", set_callback_path, NULL, RSRC_CONF,
+                  "URI path whose children receive SENCE's callbacks (default /sence)"),
+    AP_INIT_TAKE1("SencePublicURL", set_public_url, NULL, RSRC_CONF,
+                  "scheme://host[:port] of this site, used to build UrlRetoma/UrlError"),
+    AP_INIT_TAKE1("SenceSessionCacheSize", set_cache_size, NULL, RSRC_CONF,
+                  "Capacity of the shared-memory session store, in records"),
+    {NULL},
+};
+
+/* What a request to this section sees: the virtual host's defaults, then the plain
+ * <Location> sections whose path is a prefix of this one, in file order, then the section. */
+static sence_dir_conf *effective(apr_pool_t *p, server_rec *s, sence_srv_conf *sc,
+                                 const sence_section_t *me)
+{
+    sence_dir_conf *d = ap_get_module_config(s->lookup_defaults, &sence_module);
+    int i;
+
+    if (!me->is_regex) {
+        for (i = 0; i < sc->sections->nelts; i++) {
+            const sence_section_t *o = &APR_ARRAY_IDX(sc->sections, i, sence_section_t);
+            if (o != me && o->path && !o->is_regex && strncmp(me->path, o->path, strlen(o->path)) == 0)
+                d = sence_merge_dir_conf(p, d, o->conf);
+        }
+    }
+    return sence_merge_dir_conf(p, d, me->conf);
+}
+
+static const char *check_section(apr_pool_t *p, const sence_dir_conf *d)
+{
+    sence_env env = d->env == SENCE_ENV_PRODUCTION ? SENCE_ENV_PRODUCTION : SENCE_ENV_TEST;
+    const char *why;
+
+    if (!d->rut_otec)
+        return "no SenceRutOtec: set the OTEC's RUT here, in the virtual host or a parent "
+               "<Location>";
+    if (!d->token)
+        return "no SenceToken or SenceTokenFile: set the OTEC's token here, in the virtual host "
+               "or a parent <Location>";
+    if (!d->linea)
+        return "no SenceLinea: set the training line (1, 3 or 6)";
+    if (!d->codigo_curso.literal && !d->codigo_curso.expr)
+        return "no SenceCodigoCurso: set the course's CodigoCurso (-1 in the test environment)";
+    if (d->codigo_curso.literal &&
+        (why = sence_check_codigo_curso(d->codigo_curso.literal, env)) != NULL)
+        return apr_pstrcat(p, "SenceCodigoCurso: ", why, NULL);
+    if (!d->cod_sence.expr &&
+        (why = sence_check_cod_sence(d->cod_sence.literal, d->linea, env)) != NULL)
+        return apr_pstrcat(p, "SenceCodSence: ", why, NULL);
+    return NULL;
+}
+
+static int check_gated(apr_pool_t *p, server_rec *s, const sence_dir_conf *d, const char *path,
+                       const char *where)
+{
+    const char *why;
+
+    if (d->enabled != 1 || (why = check_section(p, d)) == NULL)
+        return OK;
+    ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, SLOG(1002) "gated section %s (%s): %s", path,
+                 where, why);
+    return HTTP_INTERNAL_SERVER_ERROR;
+}
+
+static int check_server(apr_pool_t *p, server_rec *s, sence_srv_conf *sc)
+{
+    sence_dir_conf *defaults = ap_get_module_config(s->lookup_defaults, &sence_module);
+    int i, gated = defaults->enabled == 1;
+    const char *why;
+
+    if (check_gated(p, s, defaults, "(server)", s->defn_name ? s->defn_name : "?") != OK)
+        return HTTP_INTERNAL_SERVER_ERROR;
+    for (i = 0; i < sc->sections->nelts; i++) {
+        const sence_section_t *sec = &APR_ARRAY_IDX(sc->sections, i, sence_section_t);
+        sence_dir_conf *d = sec->path ? effective(p, s, sc, sec) : NULL;
+        if (!d)
+            continue;
+        gated |= d->enabled == 1;
+        if (check_gated(p, s, d, sec->path, sec->where) != OK)
+            return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    if (!sc->public_url) {
+        if (!gated)
+            return OK;
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
+                     SLOG(1003) "SencePublicURL is not set for %s:%d: set it to this site's "
+                                "public scheme://host[:port]; it is never taken from the Host "
+                                "header",
+                     s->server_hostname, s->port);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    if ((why = sence_callback_url(p, sc->public_url, sence_callback_path(sc), "/retoma",
+                                  &sc->url_retoma)) != NULL ||
+        (why = sence_callback_url(p, sc->public_url, sence_callback_path(sc), "/error",
+                                  &sc->url_error)) != NULL) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, SLOG(1004) "%s", why);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    return OK;
+}
+
+int sence_check_config(apr_pool_t *p, server_rec *s)
+{
+    int rv;
+
+    for (; s; s = s->next) {
+        sence_srv_conf *sc = ap_get_module_config(s->module_config, &sence_module);
+        if ((rv = check_server(p, s, sc)) != OK)
+            return rv;
+    }
+    return OK;
+}

@@ -1,0 +1,242 @@
+/* The access decision: a live SENCE session for this participant and course, or the gate. */
+#include "mod_sence.h"
+
+#include <http_core.h>
+#include <http_protocol.h>
+#include <http_request.h>
+#include <apr_strings.h>
+#include <util_cookies.h>
+
+typedef struct {
+    char run[SENCE_RUN_MAX + 1];
+    const char *cod_sence;
+    const char *codigo_curso;
+    int linea;
+} participant_t;
+
+static request_rec *root_request(request_rec *r)
+{
+    while (r->main || r->prev)
+        r = r->main ? r->main : r->prev;
+    return r;
+}
+
+const char *sence_cookie_name(apr_pool_t *p, const char *cod_sence, const char *codigo_curso,
+                              int linea)
+{
+    const char *key = apr_psprintf(p, "%d|%s|%s", linea, cod_sence, codigo_curso);
+    return apr_psprintf(p, "sence_%016" APR_UINT64_T_HEX_FMT, sence_hash(key, strlen(key), 0));
+}
+
+static int is_callback_uri(request_rec *r)
+{
+    sence_srv_conf *sc = ap_get_module_config(r->server->module_config, &sence_module);
+    const char *cb = sence_callback_path(sc);
+    apr_size_t n = strlen(cb);
+
+    return strncmp(r->uri, cb, n) == 0 && (r->uri[n] == '/' || r->uri[n] == '\0');
+}
+
+static const char *eval_value(request_rec *r, const sence_value_t *v, const char **err)
+{
+    if (v->expr)
+        return ap_expr_str_exec(r, v->expr, err);
+    return v->literal ? v->literal : "";
+}
+
+static int config_error(request_rec *r, const char *what, const char *why)
+{
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, SLOG(2001) "%s for %s: %s", what, r->uri, why);
+    return sence_page_message(r, HTTP_INTERNAL_SERVER_ERROR, "Curso mal configurado",
+                              "El acceso a este curso con registro de asistencia SENCE no está "
+                              "bien configurado. Avise al organismo capacitador (OTEC).",
+                              NULL, NULL);
+}
+
+/* Fills who/which course; returns OK, or the status of the page already sent. */
+static int identify(request_rec *r, const sence_dir_conf *d, participant_t *p)
+{
+    sence_env env = d->env == SENCE_ENV_PRODUCTION ? SENCE_ENV_PRODUCTION : SENCE_ENV_TEST;
+    const char *err = NULL, *raw, *why;
+    sence_run_status st;
+
+    raw = d->run ? ap_expr_str_exec(r, d->run, &err) : r->user;
+    if (err)
+        return config_error(r, "SenceRun", err);
+    st = sence_run_normalize(raw, p->run);
+    if (st != SENCE_RUN_OK) {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                      SLOG(2002) "participant RUN '%s' for %s is %s; nothing sent to SENCE",
+                      raw ? raw : "", r->uri, sence_run_status_text(st));
+        return sence_page_message(
+            r, HTTP_FORBIDDEN, "RUN no disponible",
+            st == SENCE_RUN_EMPTY
+                ? "No pudimos identificar su RUN, necesario para registrar su asistencia en "
+                  "SENCE. Inicie sesión en la plataforma y vuelva a intentarlo."
+                : "El RUN registrado en su perfil no es válido (revise el dígito verificador). "
+                  "Pida al organismo capacitador (OTEC) que lo corrija.",
+            NULL, NULL);
+    }
+    p->linea = d->linea;
+    p->cod_sence = eval_value(r, &d->cod_sence, &err);
+    if (!err)
+        p->codigo_curso = eval_value(r, &d->codigo_curso, &err);
+    if (err)
+        return config_error(r, "SenceCodSence/SenceCodigoCurso", err);
+    if ((why = sence_check_cod_sence(p->cod_sence, p->linea, env)) != NULL ||
+        (why = sence_check_codigo_curso(p->codigo_curso, env)) != NULL)
+        return config_error(r, "course codes", why);
+    if (!d->token || !d->rut_otec || !p->linea)
+        return config_error(r, "OTEC", "SenceRutOtec, SenceToken and SenceLinea are required");
+    return OK;
+}
+
+static int has_session(request_rec *r, const participant_t *p)
+{
+    const char *name = sence_cookie_name(r->pool, p->cod_sence, p->codigo_curso, p->linea);
+    const char *id = NULL;
+    sence_record_t rec;
+
+    if (ap_cookie_read(r, name, &id, 0) != APR_SUCCESS || !id)
+        return 0;
+    if (sence_store_get(sence_store(), SENCE_KIND_SESSION, id, apr_time_now(), &rec) !=
+        APR_SUCCESS)
+        return 0;
+    if (strcmp(rec.run, p->run) != 0) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      SLOG(2003) "session cookie of RUN %s presented by RUN %s: not honoured",
+                      rec.run, p->run);
+        return 0;
+    }
+    return strcmp(rec.cod_sence, p->cod_sence) == 0 &&
+           strcmp(rec.codigo_curso, p->codigo_curso) == 0 && rec.linea == p->linea;
+}
+
+/* XHR, fetch() and subresources cannot follow a form to SENCE: they get a status. */
+static int wants_page(request_rec *r)
+{
+    const char *xrw = apr_table_get(r->headers_in, "X-Requested-With");
+    const char *mode = apr_table_get(r->headers_in, "Sec-Fetch-Mode");
+    const char *accept = apr_table_get(r->headers_in, "Accept");
+
+    if (xrw && !strcasecmp(xrw, "XMLHttpRequest"))
+        return 0;
+    if (mode && strcasecmp(mode, "navigate") != 0)
+        return 0;
+    if (accept && ap_strcasestr(accept, "application/json") && !ap_strcasestr(accept, "text/html"))
+        return 0;
+    return 1;
+}
+
+/* Only ever a local path and query, from the request line: never a host, so the return
+ * after SENCE cannot be turned into an open redirect. */
+static void remember_url(request_rec *r, sence_record_t *rec)
+{
+    request_rec *top = root_request(r);
+    const char *url = apr_uri_unparse(r->pool, &top->parsed_uri, APR_URI_UNP_OMITSITEPART);
+
+    while (url[0] == '/' && url[1] == '/')
+        url++;
+    if (url[0] != '/' || sence_strlcpy(rec->url, url, sizeof(rec->url)))
+        sence_strlcpy(rec->url, top->uri[0] == '/' && top->uri[1] != '/' ? top->uri : "/",
+                      sizeof(rec->url));
+}
+
+static int send_to_sence(request_rec *r, const sence_dir_conf *d, const participant_t *p)
+{
+    sence_srv_conf *sc = ap_get_module_config(r->server->module_config, &sence_module);
+    apr_time_t now = apr_time_now();
+    sence_record_t rec;
+    sence_request_t req;
+    apr_status_t rv;
+
+    memset(&rec, 0, sizeof(rec));
+    memcpy(rec.run, p->run, sizeof(rec.run));
+    sence_strlcpy(rec.cod_sence, p->cod_sence, sizeof(rec.cod_sence));
+    sence_strlcpy(rec.codigo_curso, p->codigo_curso, sizeof(rec.codigo_curso));
+    rec.linea = p->linea;
+    remember_url(r, &rec);
+    rec.created = now;
+    rec.expires = now + sence_login_timeout(d);
+    rec.lifetime = sence_lifetime(d);
+    if ((rv = sence_store_put(sence_store(), SENCE_KIND_ATTEMPT, &rec, now)) != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, SLOG(2004) "cannot record a login attempt");
+        return sence_page_message(r, HTTP_SERVICE_UNAVAILABLE, "Servicio no disponible",
+                                  "No pudimos preparar el registro de asistencia SENCE. Intente "
+                                  "nuevamente en unos minutos.",
+                                  NULL, NULL);
+    }
+    memset(&req, 0, sizeof(req));
+    req.rut_otec = d->rut_otec;
+    req.token = d->token;
+    req.cod_sence = p->cod_sence;
+    req.codigo_curso = p->codigo_curso;
+    req.linea = p->linea;
+    req.run = p->run;
+    req.id_alumno = rec.id;
+    req.url_retoma = sc->url_retoma;
+    req.url_error = sc->url_error;
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                  SLOG(2005) "RUN %s sent to SENCE for CodSence '%s' CodigoCurso '%s' linea %d "
+                             "(attempt %.6s…)",
+                  p->run, p->cod_sence, p->codigo_curso, p->linea, rec.id);
+    return sence_page_gate(
+        r, apr_pstrcat(r->pool, sence_base_url(d->env, d->endpoint), SENCE_PATH_START, NULL),
+        sence_rce_fields(r->pool, &req), d->env);
+}
+
+static int gate(request_rec *r, const sence_dir_conf *d)
+{
+    request_rec *top = root_request(r);
+    participant_t p;
+    int rv;
+
+    if (apr_table_get(top->notes, SENCE_NOTE_PASSED) || is_callback_uri(r))
+        return DECLINED;
+    if (!sence_store())
+        return config_error(r, "store", "the session store is not available");
+    memset(&p, 0, sizeof(p));
+    if ((rv = identify(r, d, &p)) != OK)
+        return rv;
+    if (has_session(r, &p)) {
+        apr_table_setn(top->notes, SENCE_NOTE_PASSED, "1");
+        return DECLINED;
+    }
+    if (r->main)
+        return HTTP_FORBIDDEN; /* a subrequest cannot show the gate; its parent does */
+    if (r->method_number != M_GET) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      SLOG(2006) "%s %s refused: RUN %s has no SENCE session", r->method, r->uri,
+                      p.run);
+        return wants_page(r) ? sence_page_message(r, HTTP_FORBIDDEN, "Sesión SENCE requerida",
+                                                  "Debe iniciar sesión en SENCE antes de "
+                                                  "continuar. Vuelva a abrir el curso.",
+                                                  NULL, NULL)
+                             : sence_page_json(r, HTTP_FORBIDDEN, "sence_session_required",
+                                               "Debe iniciar sesión en SENCE.");
+    }
+    if (!wants_page(r))
+        return sence_page_json(r, HTTP_UNAUTHORIZED, "sence_session_required",
+                               "Debe iniciar sesión en SENCE.");
+    return send_to_sence(r, d, &p);
+}
+
+static const sence_dir_conf *gated(request_rec *r)
+{
+    const sence_dir_conf *d = ap_get_module_config(r->per_dir_config, &sence_module);
+    return d && d->enabled == 1 ? d : NULL;
+}
+
+/* Without authentication the identity is known now: gate before anything else runs. */
+int sence_gate_access(request_rec *r)
+{
+    const sence_dir_conf *d = gated(r);
+    return d && !ap_auth_type(r) ? gate(r, d) : DECLINED;
+}
+
+/* With authentication, REMOTE_USER exists only after check_user_id: gate first in fixups. */
+int sence_gate_fixups(request_rec *r)
+{
+    const sence_dir_conf *d = gated(r);
+    return d && ap_auth_type(r) ? gate(r, d) : DECLINED;
+}

@@ -1,0 +1,100 @@
+/* Shared declarations of the httpd glue files. */
+#ifndef MOD_SENCE_H
+#define MOD_SENCE_H
+
+#include <httpd.h>
+#include <http_config.h>
+#include <http_log.h>
+#include <ap_expr.h>
+
+#include "settings.h"
+#include "store.h"
+
+#if defined(APLOG_USE_MODULE) && !defined(SENCE_MODULE_RECORD)
+APLOG_USE_MODULE(sence);
+#endif
+extern module AP_MODULE_DECLARE_DATA sence_module;
+
+/* Unique tag for every log message, grep-able like httpd's AHnnnnn. */
+#define SLOG(n) "SENCE" #n ": "
+
+#define SENCE_HANDLER "sence-callback"
+#define SENCE_NOTE_CALLBACK "sence-callback"
+#define SENCE_NOTE_PASSED "sence-passed"
+#define SENCE_DEFAULT_LIFETIME apr_time_from_sec(4 * 3600)
+#define SENCE_DEFAULT_LOGIN_TIMEOUT apr_time_from_sec(15 * 60)
+#define SENCE_DEFAULT_CACHE_SIZE 10000
+#define SENCE_MAX_BODY 8192
+
+/* A code directive: a constant checked at startup, or an ap_expr checked per request. */
+typedef struct {
+    const char *literal;
+    ap_expr_info_t *expr;
+} sence_value_t;
+
+typedef struct {
+    int enabled; /* -1 unset */
+    const char *rut_otec;
+    const char *token;
+    sence_env env;
+    const char *endpoint;
+    sence_value_t cod_sence;
+    sence_value_t codigo_curso;
+    int linea; /* 0 unset */
+    ap_expr_info_t *run;
+    apr_interval_time_t lifetime;      /* -1 unset */
+    apr_interval_time_t login_timeout; /* -1 unset */
+} sence_dir_conf;
+
+/* A configuration section holding Sence directives, remembered for startup checks. */
+typedef struct {
+    sence_dir_conf *conf;
+    const char *path; /* NULL: server context */
+    int is_regex;
+    const char *where; /* file:line for messages */
+} sence_section_t;
+
+typedef struct {
+    const char *callback_path;
+    const char *public_url;
+    int cache_size; /* 0 unset */
+    apr_array_header_t *sections; /* sence_section_t */
+    /* derived at startup */
+    const char *url_retoma;
+    const char *url_error;
+} sence_srv_conf;
+
+/* config.c */
+extern const command_rec sence_cmds[];
+void *sence_create_dir_conf(apr_pool_t *p, char *dir);
+void *sence_merge_dir_conf(apr_pool_t *p, void *basev, void *addv);
+void *sence_create_srv_conf(apr_pool_t *p, server_rec *s);
+void *sence_merge_srv_conf(apr_pool_t *p, void *basev, void *addv);
+int sence_check_config(apr_pool_t *p, server_rec *s);
+const char *sence_callback_path(const sence_srv_conf *sc);
+apr_interval_time_t sence_lifetime(const sence_dir_conf *d);
+apr_interval_time_t sence_login_timeout(const sence_dir_conf *d);
+
+/* mod_sence.c: the store of this generation */
+sence_store_t *sence_store(void);
+
+/* gate.c */
+int sence_gate_access(request_rec *r);
+int sence_gate_fixups(request_rec *r);
+const char *sence_cookie_name(apr_pool_t *p, const char *cod_sence, const char *codigo_curso,
+                              int linea);
+
+/* callback.c */
+int sence_claim_callback(request_rec *r);
+int sence_callback_handler(request_rec *r);
+
+/* page.c: participant-facing pages, in Spanish */
+int sence_page_gate(request_rec *r, const char *action, apr_array_header_t *fields, sence_env env);
+int sence_page_message(request_rec *r, int status, const char *title, const char *text,
+                       const char *link, const char *link_text);
+int sence_page_errors(request_rec *r, apr_array_header_t *codes, const char *retry);
+int sence_page_json(request_rec *r, int status, const char *error, const char *message);
+int sence_page_asset(request_rec *r, const char *name);
+void sence_page_headers(request_rec *r);
+
+#endif

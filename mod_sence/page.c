@@ -1,0 +1,158 @@
+/* Participant-facing pages, in Spanish (Chile). Everything reflected is HTML-escaped; no
+ * inline script or style, so a strict Content-Security-Policy holds. */
+#include "mod_sence.h"
+
+#include <http_protocol.h>
+#include <apr_strings.h>
+
+static const char *esc(request_rec *r, const char *s)
+{
+    return ap_escape_html2(r->pool, s ? s : "", 1);
+}
+
+static const char *asset(request_rec *r, const char *name)
+{
+    sence_srv_conf *sc = ap_get_module_config(r->server->module_config, &sence_module);
+    return apr_pstrcat(r->pool, sence_callback_path(sc), "/", name, NULL);
+}
+
+void sence_page_headers(request_rec *r)
+{
+    apr_table_setn(r->headers_out, "Cache-Control", "no-store");
+    apr_table_setn(r->headers_out, "X-Content-Type-Options", "nosniff");
+    apr_table_setn(r->headers_out, "Content-Security-Policy",
+                   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+                   "base-uri 'none'; frame-ancestors 'self'");
+}
+
+static int send_html(request_rec *r, int status, const char *title, const char *body)
+{
+    r->status = status;
+    sence_page_headers(r);
+    ap_set_content_type(r, "text/html; charset=utf-8");
+    ap_rprintf(r,
+               "<!DOCTYPE html>\n<html lang=\"es-CL\">\n<head>\n<meta charset=\"utf-8\">\n"
+               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+               "<title>%s</title>\n<link rel=\"stylesheet\" href=\"%s\">\n</head>\n<body>\n"
+               "<main class=\"sence\">\n<h1>%s</h1>\n%s</main>\n</body>\n</html>\n",
+               esc(r, title), esc(r, asset(r, "sence.css")), esc(r, title), body);
+    return DONE;
+}
+
+int sence_page_gate(request_rec *r, const char *action, apr_array_header_t *fields, sence_env env)
+{
+    apr_array_header_t *parts = apr_array_make(r->pool, 24, sizeof(char *));
+    int i;
+
+    APR_ARRAY_PUSH(parts, const char *) =
+        "<p>Este curso registra su asistencia en SENCE. Lo estamos dirigiendo a SENCE para que "
+        "inicie sesión con su Clave Única; luego volverá automáticamente al curso.</p>\n";
+    APR_ARRAY_PUSH(parts, const char *) = apr_psprintf(
+        r->pool, "<form id=\"sence-form\" method=\"post\" action=\"%s\">\n", esc(r, action));
+    for (i = 0; i < fields->nelts; i++) {
+        const sence_field_t *f = &APR_ARRAY_IDX(fields, i, sence_field_t);
+        APR_ARRAY_PUSH(parts, const char *) =
+            apr_psprintf(r->pool, "<input type=\"hidden\" name=\"%s\" value=\"%s\">\n",
+                         esc(r, f->name), esc(r, f->value));
+    }
+    APR_ARRAY_PUSH(parts, const char *) =
+        "<button type=\"submit\" class=\"sence-button\">Iniciar sesión en SENCE</button>\n"
+        "</form>\n";
+    if (env != SENCE_ENV_PRODUCTION)
+        APR_ARRAY_PUSH(parts, const char *) =
+            "<p class=\"sence-env\">Ambiente de pruebas de SENCE: esta sesión no registra "
+            "asistencia real.</p>\n";
+    APR_ARRAY_PUSH(parts, const char *) =
+        apr_psprintf(r->pool, "<script src=\"%s\"></script>\n", esc(r, asset(r, "sence.js")));
+    return send_html(r, HTTP_OK, "Registro de asistencia SENCE",
+                     apr_array_pstrcat(r->pool, parts, 0));
+}
+
+int sence_page_message(request_rec *r, int status, const char *title, const char *text,
+                       const char *link, const char *link_text)
+{
+    const char *body = apr_psprintf(r->pool, "<p>%s</p>\n", esc(r, text));
+
+    if (link)
+        body = apr_psprintf(r->pool, "%s<p><a class=\"sence-button\" href=\"%s\">%s</a></p>\n",
+                            body, esc(r, link), esc(r, link_text));
+    return send_html(r, status, title, body);
+}
+
+int sence_page_errors(request_rec *r, apr_array_header_t *codes, const char *retry)
+{
+    apr_array_header_t *parts = apr_array_make(r->pool, 8, sizeof(char *));
+    int i;
+
+    APR_ARRAY_PUSH(parts, const char *) =
+        "<p>SENCE no pudo iniciar su sesión, por lo que su asistencia no quedó registrada. "
+        "SENCE informó:</p>\n<ul class=\"sence-errors\">\n";
+    for (i = 0; i < codes->nelts; i++) {
+        int code = APR_ARRAY_IDX(codes, i, int);
+        APR_ARRAY_PUSH(parts, const char *) =
+            apr_psprintf(r->pool, "<li><strong>%d</strong>: %s</li>\n", code,
+                         esc(r, sence_rce_describe(r->pool, code)));
+    }
+    APR_ARRAY_PUSH(parts, const char *) =
+        apr_psprintf(r->pool,
+                     "</ul>\n<p>Puede intentarlo nuevamente. Si el problema persiste, informe "
+                     "estos códigos al organismo capacitador (OTEC).</p>\n"
+                     "<p><a class=\"sence-button\" href=\"%s\">Reintentar</a></p>\n",
+                     esc(r, retry));
+    return send_html(r, HTTP_OK, "No se pudo iniciar la sesión SENCE",
+                     apr_array_pstrcat(r->pool, parts, 0));
+}
+
+int sence_page_json(request_rec *r, int status, const char *error, const char *message)
+{
+    r->status = status;
+    sence_page_headers(r);
+    if (status == HTTP_UNAUTHORIZED)
+        apr_table_setn(r->headers_out, "WWW-Authenticate", "SENCE");
+    ap_set_content_type(r, "application/json");
+    /* Only constant strings reach here; no escaping needed. */
+    ap_rprintf(r, "{\"error\":\"%s\",\"message\":\"%s\"}\n", error, message);
+    return DONE;
+}
+
+static const char js[] =
+    "(function () {\n"
+    "  var form = document.getElementById('sence-form');\n"
+    "  if (form) { form.submit(); }\n"
+    "})();\n";
+
+static const char css[] =
+    "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;background:#f4f6f9;"
+    "color:#1b2733;margin:0}\n"
+    ".sence{max-width:36rem;margin:4rem auto;background:#fff;padding:2rem 2.5rem;"
+    "border-radius:.5rem;box-shadow:0 1px 4px rgba(0,0,0,.15)}\n"
+    ".sence h1{font-size:1.4rem;margin-top:0;color:#0a4a8a}\n"
+    ".sence-button{display:inline-block;background:#0a4a8a;color:#fff;border:0;"
+    "padding:.7rem 1.4rem;border-radius:.3rem;font-size:1rem;text-decoration:none;cursor:pointer}\n"
+    ".sence-env{margin-top:1.5rem;padding:.5rem .8rem;background:#fff4ce;border-left:4px solid "
+    "#e0a800;font-size:.9rem}\n"
+    ".sence-errors li{margin:.4rem 0}\n";
+
+int sence_page_asset(request_rec *r, const char *name)
+{
+    const char *body, *type;
+
+    if (!strcmp(name, "sence.js")) {
+        body = js;
+        type = "text/javascript; charset=utf-8";
+    } else if (!strcmp(name, "sence.css")) {
+        body = css;
+        type = "text/css; charset=utf-8";
+    } else {
+        return HTTP_NOT_FOUND;
+    }
+    if (r->method_number != M_GET)
+        return HTTP_METHOD_NOT_ALLOWED;
+    apr_table_setn(r->headers_out, "Cache-Control", "public, max-age=3600");
+    apr_table_setn(r->headers_out, "X-Content-Type-Options", "nosniff");
+    ap_set_content_type(r, type);
+    ap_set_content_length(r, strlen(body));
+    if (!r->header_only)
+        ap_rputs(body, r);
+    return OK;
+}

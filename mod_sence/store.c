@@ -1,0 +1,297 @@
+#include "store.h"
+
+#include <string.h>
+
+#define STORE_MAGIC APR_UINT64_C(0x53454e4345535431) /* "SENCEST1" */
+#define NIL 0xffffffffu
+
+typedef struct {
+    sence_record_t rec;
+    apr_uint32_t hash_next;
+    apr_uint32_t prev; /* kind list, or free list via next */
+    apr_uint32_t next;
+    apr_int32_t kind; /* -1 when free */
+} slot_t;
+
+typedef struct {
+    apr_uint32_t head;
+    apr_uint32_t tail;
+} list_t;
+
+typedef struct {
+    apr_uint64_t magic;
+    apr_uint32_t record_size;
+    apr_uint32_t capacity;
+    apr_uint32_t nbuckets; /* power of two */
+    apr_uint32_t free_head;
+    apr_uint64_t seed;
+    list_t lists[SENCE_KINDS];
+    sence_store_stats_t stats;
+} header_t;
+
+struct sence_store_t {
+    header_t *h;
+    apr_uint32_t *buckets;
+    slot_t *slots;
+    apr_global_mutex_t *mutex;
+};
+
+static apr_uint32_t bucket_count(apr_uint32_t capacity)
+{
+    apr_uint32_t n = 16;
+    while (n < capacity * 2u)
+        n <<= 1;
+    return n;
+}
+
+static apr_size_t align8(apr_size_t n)
+{
+    return (n + 7) & ~(apr_size_t)7;
+}
+
+apr_size_t sence_store_bytes(apr_uint32_t capacity)
+{
+    return align8(sizeof(header_t)) + align8(sizeof(apr_uint32_t) * bucket_count(capacity)) +
+           sizeof(slot_t) * (apr_size_t)capacity;
+}
+
+static sence_store_t *wrap(apr_pool_t *p, void *base, apr_global_mutex_t *mutex)
+{
+    sence_store_t *s = apr_pcalloc(p, sizeof(*s));
+    char *b = base;
+
+    s->h = base;
+    s->buckets = (apr_uint32_t *)(b + align8(sizeof(header_t)));
+    s->slots = (slot_t *)(b + align8(sizeof(header_t)) +
+                          align8(sizeof(apr_uint32_t) * bucket_count(s->h->capacity)));
+    s->mutex = mutex;
+    return s;
+}
+
+sence_store_t *sence_store_format(apr_pool_t *p, void *base, apr_uint32_t capacity,
+                                  apr_global_mutex_t *mutex)
+{
+    header_t *h = base;
+    sence_store_t *s;
+    apr_uint32_t i;
+
+    if (capacity == 0)
+        return NULL;
+    memset(h, 0, sizeof(*h));
+    h->capacity = capacity;
+    h->nbuckets = bucket_count(capacity);
+    h->record_size = sizeof(sence_record_t);
+    if (apr_generate_random_bytes((unsigned char *)&h->seed, sizeof(h->seed)) != APR_SUCCESS)
+        return NULL;
+    h->stats.capacity = capacity;
+    s = wrap(p, base, mutex);
+    for (i = 0; i < h->nbuckets; i++)
+        s->buckets[i] = NIL;
+    for (i = 0; i < capacity; i++) {
+        s->slots[i].kind = -1;
+        s->slots[i].next = i + 1 < capacity ? i + 1 : NIL;
+    }
+    h->free_head = 0;
+    for (i = 0; i < SENCE_KINDS; i++)
+        h->lists[i].head = h->lists[i].tail = NIL;
+    h->magic = STORE_MAGIC;
+    return s;
+}
+
+sence_store_t *sence_store_attach(apr_pool_t *p, void *base, apr_global_mutex_t *mutex)
+{
+    header_t *h = base;
+
+    if (h->magic != STORE_MAGIC || h->record_size != sizeof(sence_record_t) ||
+        h->nbuckets != bucket_count(h->capacity))
+        return NULL;
+    return wrap(p, base, mutex);
+}
+
+static apr_status_t lock(sence_store_t *s)
+{
+    return s->mutex ? apr_global_mutex_lock(s->mutex) : APR_SUCCESS;
+}
+
+static void unlock(sence_store_t *s)
+{
+    if (s->mutex)
+        apr_global_mutex_unlock(s->mutex);
+}
+
+static apr_uint32_t bucket_of(sence_store_t *s, sence_kind kind, const char *id)
+{
+    apr_uint64_t hv = sence_hash(id, strlen(id), s->h->seed ^ (apr_uint64_t)kind);
+    return (apr_uint32_t)(hv & (s->h->nbuckets - 1));
+}
+
+/* Index of the slot holding (kind, id), NIL if none; *link points at the reference to it. */
+static apr_uint32_t find(sence_store_t *s, sence_kind kind, const char *id, apr_uint32_t **link)
+{
+    apr_uint32_t *ref = &s->buckets[bucket_of(s, kind, id)];
+
+    while (*ref != NIL) {
+        slot_t *sl = &s->slots[*ref];
+        if (sl->kind == (apr_int32_t)kind && sence_ct_equal(sl->rec.id, id)) {
+            if (link)
+                *link = ref;
+            return *ref;
+        }
+        ref = &sl->hash_next;
+    }
+    return NIL;
+}
+
+static void list_unlink(sence_store_t *s, apr_uint32_t i)
+{
+    slot_t *sl = &s->slots[i];
+    list_t *l = &s->h->lists[sl->kind];
+
+    if (sl->prev != NIL)
+        s->slots[sl->prev].next = sl->next;
+    else
+        l->head = sl->next;
+    if (sl->next != NIL)
+        s->slots[sl->next].prev = sl->prev;
+    else
+        l->tail = sl->prev;
+}
+
+static void list_append(sence_store_t *s, sence_kind kind, apr_uint32_t i)
+{
+    list_t *l = &s->h->lists[kind];
+    slot_t *sl = &s->slots[i];
+
+    sl->prev = l->tail;
+    sl->next = NIL;
+    if (l->tail != NIL)
+        s->slots[l->tail].next = i;
+    else
+        l->head = i;
+    l->tail = i;
+}
+
+/* Unhooks slot i from its hash chain and kind list and returns it to the free list. */
+static void release(sence_store_t *s, apr_uint32_t i)
+{
+    slot_t *sl = &s->slots[i];
+    apr_uint32_t *link = NULL;
+
+    if (find(s, (sence_kind)sl->kind, sl->rec.id, &link) == i)
+        *link = sl->hash_next;
+    list_unlink(s, i);
+    s->h->stats.live[sl->kind]--;
+    memset(&sl->rec, 0, sizeof(sl->rec));
+    sl->kind = -1;
+    sl->prev = NIL;
+    sl->next = s->h->free_head;
+    s->h->free_head = i;
+}
+
+/* Reclaims up to max expired records from the old end of each list. */
+static void reclaim_expired(sence_store_t *s, apr_time_t now, int max)
+{
+    int k;
+
+    for (k = 0; k < SENCE_KINDS; k++) {
+        int n = 0;
+        while (n++ < max && s->h->lists[k].head != NIL &&
+               s->slots[s->h->lists[k].head].rec.expires <= now) {
+            release(s, s->h->lists[k].head);
+            s->h->stats.expired[k]++;
+        }
+    }
+}
+
+/* Pending attempts go first: a flood of gate pages must not log participants out. */
+static void evict_oldest(sence_store_t *s)
+{
+    int k = s->h->lists[SENCE_KIND_ATTEMPT].head != NIL ? SENCE_KIND_ATTEMPT : SENCE_KIND_SESSION;
+
+    release(s, s->h->lists[k].head);
+    s->h->stats.evicted[k]++;
+}
+
+apr_status_t sence_store_put(sence_store_t *s, sence_kind kind, sence_record_t *rec,
+                             apr_time_t now)
+{
+    apr_status_t rv;
+    apr_uint32_t i, b;
+    slot_t *sl;
+
+    if ((rv = sence_id_new(rec->id)) != APR_SUCCESS)
+        return rv;
+    if ((rv = lock(s)) != APR_SUCCESS)
+        return rv;
+    reclaim_expired(s, now, 2);
+    if (s->h->free_head == NIL)
+        evict_oldest(s);
+    i = s->h->free_head;
+    sl = &s->slots[i];
+    s->h->free_head = sl->next;
+    sl->rec = *rec;
+    sl->kind = kind;
+    b = bucket_of(s, kind, rec->id);
+    sl->hash_next = s->buckets[b];
+    s->buckets[b] = i;
+    list_append(s, kind, i);
+    s->h->stats.live[kind]++;
+    s->h->stats.created[kind]++;
+    unlock(s);
+    return APR_SUCCESS;
+}
+
+static apr_status_t lookup(sence_store_t *s, sence_kind kind, const char *id, apr_time_t now,
+                           sence_record_t *out, int take)
+{
+    apr_status_t rv;
+    apr_uint32_t i;
+
+    if (!sence_id_wellformed(id))
+        return APR_NOTFOUND;
+    if ((rv = lock(s)) != APR_SUCCESS)
+        return rv;
+    i = find(s, kind, id, NULL);
+    if (i == NIL) {
+        rv = APR_NOTFOUND;
+    } else if (s->slots[i].rec.expires <= now) {
+        release(s, i);
+        s->h->stats.expired[kind]++;
+        rv = APR_TIMEUP;
+    } else {
+        if (out)
+            *out = s->slots[i].rec;
+        if (take)
+            release(s, i);
+        rv = APR_SUCCESS;
+    }
+    unlock(s);
+    return rv;
+}
+
+apr_status_t sence_store_get(sence_store_t *s, sence_kind kind, const char *id, apr_time_t now,
+                             sence_record_t *out)
+{
+    return lookup(s, kind, id, now, out, 0);
+}
+
+apr_status_t sence_store_take(sence_store_t *s, sence_kind kind, const char *id, apr_time_t now,
+                              sence_record_t *out)
+{
+    return lookup(s, kind, id, now, out, 1);
+}
+
+apr_status_t sence_store_remove(sence_store_t *s, sence_kind kind, const char *id)
+{
+    return lookup(s, kind, id, 0, NULL, 1) == APR_SUCCESS ? APR_SUCCESS : APR_NOTFOUND;
+}
+
+void sence_store_stats(sence_store_t *s, sence_store_stats_t *out)
+{
+    if (lock(s) != APR_SUCCESS) {
+        memset(out, 0, sizeof(*out));
+        return;
+    }
+    *out = s->h->stats;
+    unlock(s);
+}

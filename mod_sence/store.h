@@ -1,0 +1,77 @@
+/* Attempts and sessions in one shared-memory segment.
+ *
+ * Fixed-size slots addressed by index (never pointers, so every process may map the
+ * segment anywhere), a chained hash index over (kind, id), a free list and one
+ * insertion-ordered list per kind for expiry and eviction. Every operation is O(1)
+ * and holds the global mutex only for the table operation itself. */
+#ifndef SENCE_STORE_H
+#define SENCE_STORE_H
+
+#include <apr_global_mutex.h>
+#include <apr_time.h>
+
+#include "rce.h"
+#include "run.h"
+#include "util.h"
+
+/* Longest original URL (path and query) an attempt remembers. */
+#define SENCE_MAX_STORED_URL 1024
+
+typedef enum { SENCE_KIND_ATTEMPT = 0, SENCE_KIND_SESSION = 1, SENCE_KINDS = 2 } sence_kind;
+
+typedef struct {
+    char id[SENCE_ID_LEN + 1];
+    char run[SENCE_RUN_MAX + 1];
+    char cod_sence[SENCE_MAX_CODSENCE + 1];
+    char codigo_curso[SENCE_MAX_CODIGOCURSO + 1];
+    int linea;
+    char id_sence[SENCE_MAX_IDSENCE + 1];
+    char fecha_hora[SENCE_MAX_FECHAHORA + 1];
+    char zona[SENCE_MAX_ZONA + 1];
+    char url[SENCE_MAX_STORED_URL + 1];
+    apr_time_t created;
+    apr_time_t expires;
+    apr_interval_time_t lifetime; /* attempts: the session lifetime of the gated location */
+} sence_record_t;
+
+typedef struct {
+    apr_uint32_t capacity;
+    apr_uint32_t live[SENCE_KINDS];
+    apr_uint64_t created[SENCE_KINDS];
+    apr_uint64_t expired[SENCE_KINDS];
+    apr_uint64_t evicted[SENCE_KINDS];
+} sence_store_stats_t;
+
+typedef struct sence_store_t sence_store_t;
+
+/* Bytes of shared memory needed for capacity records. */
+apr_size_t sence_store_bytes(apr_uint32_t capacity);
+
+/* Lays out a fresh store in base (sence_store_bytes(capacity) bytes). mutex may be NULL
+ * when only one thread of one process uses it. */
+sence_store_t *sence_store_format(apr_pool_t *p, void *base, apr_uint32_t capacity,
+                                  apr_global_mutex_t *mutex);
+
+/* Attaches to a store formatted earlier (e.g. by the previous generation). NULL if the
+ * memory does not hold a store of this layout. */
+sence_store_t *sence_store_attach(apr_pool_t *p, void *base, apr_global_mutex_t *mutex);
+
+/* Copies rec in under a fresh random id (written to rec->id). A full store reclaims an
+ * expired record, else evicts the oldest attempt, else the oldest session. */
+apr_status_t sence_store_put(sence_store_t *s, sence_kind kind, sence_record_t *rec,
+                             apr_time_t now);
+
+/* Copies the live record with this id into out. APR_NOTFOUND if absent; APR_TIMEUP if
+ * it had expired (it is removed). */
+apr_status_t sence_store_get(sence_store_t *s, sence_kind kind, const char *id, apr_time_t now,
+                             sence_record_t *out);
+
+/* Like get, and removes the record: single use. */
+apr_status_t sence_store_take(sence_store_t *s, sence_kind kind, const char *id, apr_time_t now,
+                              sence_record_t *out);
+
+apr_status_t sence_store_remove(sence_store_t *s, sence_kind kind, const char *id);
+
+void sence_store_stats(sence_store_t *s, sence_store_stats_t *out);
+
+#endif

@@ -1,0 +1,161 @@
+#include "check.h"
+#include "store.h"
+
+#include <apr_shm.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static sence_record_t rec(const char *run, apr_time_t now, apr_interval_time_t ttl)
+{
+    sence_record_t r;
+    memset(&r, 0, sizeof(r));
+    strcpy(r.run, run);
+    strcpy(r.codigo_curso, "-1");
+    r.linea = 3;
+    r.created = now;
+    r.expires = now + ttl;
+    return r;
+}
+
+static sence_store_t *fresh(apr_pool_t *p, apr_uint32_t cap, apr_global_mutex_t *m)
+{
+    return sence_store_format(p, apr_pcalloc(p, sence_store_bytes(cap)), cap, m);
+}
+
+static void basics(apr_pool_t *p)
+{
+    sence_store_t *s = fresh(p, 8, NULL);
+    apr_time_t now = apr_time_from_sec(1000);
+    sence_record_t a = rec("12345678-5", now, apr_time_from_sec(60)), out;
+    sence_store_stats_t st;
+
+    CHECK(sence_store_put(s, SENCE_KIND_ATTEMPT, &a, now) == APR_SUCCESS);
+    CHECK(sence_id_wellformed(a.id));
+    /* kinds are separate namespaces */
+    CHECK(sence_store_get(s, SENCE_KIND_SESSION, a.id, now, &out) == APR_NOTFOUND);
+    CHECK(sence_store_get(s, SENCE_KIND_ATTEMPT, a.id, now, &out) == APR_SUCCESS);
+    CHECK_STR(out.run, "12345678-5");
+    /* take is single use */
+    CHECK(sence_store_take(s, SENCE_KIND_ATTEMPT, a.id, now, &out) == APR_SUCCESS);
+    CHECK(sence_store_take(s, SENCE_KIND_ATTEMPT, a.id, now, &out) == APR_NOTFOUND);
+    /* expiry is enforced on lookup */
+    a = rec("11111111-1", now, apr_time_from_sec(5));
+    sence_store_put(s, SENCE_KIND_SESSION, &a, now);
+    CHECK(sence_store_get(s, SENCE_KIND_SESSION, a.id, now + apr_time_from_sec(4), &out) ==
+          APR_SUCCESS);
+    CHECK(sence_store_get(s, SENCE_KIND_SESSION, a.id, now + apr_time_from_sec(5), &out) ==
+          APR_TIMEUP);
+    CHECK(sence_store_get(s, SENCE_KIND_SESSION, a.id, now, &out) == APR_NOTFOUND);
+    CHECK(sence_store_get(s, SENCE_KIND_SESSION, "garbage", now, &out) == APR_NOTFOUND);
+    sence_store_stats(s, &st);
+    CHECK(st.live[0] == 0 && st.live[1] == 0 && st.expired[1] == 1 && st.created[0] == 1);
+    /* attaching to the same memory sees the same records; foreign memory is refused */
+    CHECK(sence_store_attach(p, apr_pcalloc(p, 4096), NULL) == NULL);
+}
+
+/* Full store: expired first, then the oldest attempt, then the oldest session. */
+static void eviction(apr_pool_t *p)
+{
+    sence_store_t *s = fresh(p, 4, NULL);
+    apr_time_t now = apr_time_from_sec(5000);
+    sence_record_t r[6], out;
+    sence_store_stats_t st;
+    int i;
+
+    for (i = 0; i < 4; i++) {
+        r[i] = rec("12345678-5", now, apr_time_from_sec(i == 0 ? 1 : 100));
+        sence_store_put(s, i < 2 ? SENCE_KIND_SESSION : SENCE_KIND_ATTEMPT, &r[i], now);
+    }
+    /* r0 (session) has expired: it goes first even though attempts exist */
+    r[4] = rec("12345678-5", now, apr_time_from_sec(100));
+    sence_store_put(s, SENCE_KIND_SESSION, &r[4], now + apr_time_from_sec(2));
+    CHECK(sence_store_get(s, SENCE_KIND_SESSION, r[0].id, now, &out) == APR_NOTFOUND);
+    CHECK(sence_store_get(s, SENCE_KIND_ATTEMPT, r[2].id, now, &out) == APR_SUCCESS);
+    /* nothing expired: the oldest attempt (r2) is evicted, sessions stay */
+    r[5] = rec("12345678-5", now, apr_time_from_sec(100));
+    sence_store_put(s, SENCE_KIND_SESSION, &r[5], now + apr_time_from_sec(2));
+    CHECK(sence_store_get(s, SENCE_KIND_ATTEMPT, r[2].id, now, &out) == APR_NOTFOUND);
+    CHECK(sence_store_get(s, SENCE_KIND_ATTEMPT, r[3].id, now, &out) == APR_SUCCESS);
+    CHECK(sence_store_get(s, SENCE_KIND_SESSION, r[1].id, now, &out) == APR_SUCCESS);
+    sence_store_stats(s, &st);
+    CHECK(st.evicted[SENCE_KIND_ATTEMPT] == 1 && st.evicted[SENCE_KIND_SESSION] == 0);
+    CHECK(st.live[0] + st.live[1] == 4);
+}
+
+/* Many records: every one is found again (the hash index, not luck). */
+static void volume(apr_pool_t *p)
+{
+    enum { N = 20000 };
+    sence_store_t *s = fresh(p, N, NULL);
+    apr_time_t now = apr_time_from_sec(9000);
+    char (*ids)[SENCE_ID_LEN + 1] = malloc(sizeof(*ids) * N);
+    sence_record_t r, out;
+    int i, found = 0;
+
+    for (i = 0; i < N; i++) {
+        r = rec("12345678-5", now, apr_time_from_sec(100));
+        r.linea = i;
+        sence_store_put(s, SENCE_KIND_SESSION, &r, now);
+        memcpy(ids[i], r.id, sizeof(ids[i]));
+    }
+    for (i = 0; i < N; i++)
+        found += sence_store_get(s, SENCE_KIND_SESSION, ids[i], now, &out) == APR_SUCCESS &&
+                 out.linea == i;
+    CHECK(found == N);
+    for (i = 0; i < N; i += 2)
+        sence_store_remove(s, SENCE_KIND_SESSION, ids[i]);
+    found = 0;
+    for (i = 0; i < N; i++)
+        found += sence_store_get(s, SENCE_KIND_SESSION, ids[i], now, &out) == APR_SUCCESS;
+    CHECK(found == N / 2);
+    free(ids);
+}
+
+/* Several processes share one segment through the global mutex, as httpd children do. */
+static void processes(apr_pool_t *p)
+{
+    enum { KIDS = 4, EACH = 2000, CAP = KIDS * EACH };
+    apr_shm_t *shm;
+    apr_global_mutex_t *mutex;
+    sence_store_t *s;
+    sence_store_stats_t st;
+    int k, status, ok = 1;
+
+    CHECK(apr_shm_create(&shm, sence_store_bytes(CAP), NULL, p) == APR_SUCCESS);
+    CHECK(apr_global_mutex_create(&mutex, NULL, APR_LOCK_DEFAULT, p) == APR_SUCCESS);
+    s = sence_store_format(p, apr_shm_baseaddr_get(shm), CAP, mutex);
+    for (k = 0; k < KIDS; k++) {
+        if (fork() == 0) {
+            apr_time_t now = apr_time_now();
+            int i, bad = 0;
+            for (i = 0; i < EACH; i++) {
+                sence_record_t r = rec("12345678-5", now, apr_time_from_sec(600)), out;
+                sence_store_put(s, SENCE_KIND_ATTEMPT, &r, now);
+                bad += sence_store_get(s, SENCE_KIND_ATTEMPT, r.id, now, &out) != APR_SUCCESS;
+            }
+            _exit(bad ? 1 : 0);
+        }
+    }
+    for (k = 0; k < KIDS; k++) {
+        wait(&status);
+        ok &= WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    }
+    CHECK(ok);
+    sence_store_stats(s, &st);
+    CHECK(st.live[SENCE_KIND_ATTEMPT] == CAP && st.created[SENCE_KIND_ATTEMPT] == CAP);
+    CHECK(sence_store_attach(p, apr_shm_baseaddr_get(shm), mutex) != NULL);
+}
+
+int main(void)
+{
+    apr_pool_t *p;
+
+    apr_initialize();
+    apr_pool_create(&p, NULL);
+    basics(p);
+    eviction(p);
+    volume(p);
+    processes(p);
+    return check_done("store");
+}

@@ -1,0 +1,37 @@
+/* Small pure helpers: random ids, constant-time comparison, durations, hashing. */
+#ifndef SENCE_UTIL_H
+#define SENCE_UTIL_H
+
+#include <apr_pools.h>
+#include <apr_time.h>
+
+/* 18 random bytes = 144 bits, encoded as 24 url-safe base64 characters. */
+#define SENCE_ID_BYTES 18
+#define SENCE_ID_LEN 24
+
+/* Fills out (SENCE_ID_LEN + 1 bytes) with a fresh random id from the OS CSPRNG. */
+apr_status_t sence_id_new(char out[SENCE_ID_LEN + 1]);
+
+/* Non-zero if s looks like an id we issued (length and alphabet only). */
+int sence_id_wellformed(const char *s);
+
+/* Compares two NUL-terminated strings in time independent of where they differ. */
+int sence_ct_equal(const char *a, const char *b);
+
+/* Parses "90", "30s", "10m", "4h", "1d" (also combinations like "1h30m") into *out.
+ * Returns NULL on success or an English reason. */
+const char *sence_parse_duration(const char *s, apr_interval_time_t *out);
+
+/* 64-bit FNV-1a over len bytes, seeded; used for the store's hash index. */
+apr_uint64_t sence_hash(const void *data, apr_size_t len, apr_uint64_t seed);
+
+/* Copies src into dst (size n) truncating; returns non-zero if src did not fit. */
+int sence_strlcpy(char *dst, const char *src, apr_size_t n);
+
+#include <apr_tables.h>
+
+/* Parses an application/x-www-form-urlencoded body into *out. A repeated field, a bad
+ * %-escape or an encoded NUL is refused: returns NULL or an English reason. */
+const char *sence_form_parse(apr_pool_t *p, const char *body, apr_size_t len, apr_table_t **out);
+
+#endif

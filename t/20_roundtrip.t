@@ -1,0 +1,75 @@
+# Full round trip through the simulator; cookie; replay; RUN binding.
+use strict;
+use warnings FATAL => 'all';
+use utf8;
+use FindBin; use lib "$FindBin::Bin/lib";
+
+use Test::More;
+use Apache::Test ();
+use HTTP::Request::Common qw(GET POST);
+use SenceConf qw(:all);
+use SenceTest qw(:all);
+
+my $run = '12345678-5';
+my $ua  = new_ua(run => $run);
+my $path = '/curso/leccion1.html?a=1&b=dos';
+
+my $r = roundtrip(ua => $ua, path => $path, run => $run, content => qr/CONTENIDO-CURSO-A-LECCION-1/);
+
+SKIP: {
+    skip 'round trip failed', 12 unless $r->{cookie};
+    my ($name, $value, $raw) = @{ $r->{cookie} };
+    like($name, qr/\Asence_[0-9a-f]+\z/, "cookie name $name");
+    like($value, qr/\A[A-Za-z0-9_-]{22,}\z/, 'cookie value: random url-safe id');
+    isnt($value, $r->{fields}{IdSesionAlumno}, 'cookie value is not the IdSesionAlumno');
+    like($raw, qr/;\s*Path=\/(?:;|\s*\z)/i, 'Path=/');
+    like($raw, qr/;\s*HttpOnly\b/i, 'HttpOnly');
+    like($raw, qr/;\s*SameSite=Lax\b/i, 'SameSite=Lax');
+    unlike($raw, qr/;\s*Secure\b/i, 'no Secure over http');
+
+    # Other pages of the same course pass with the session.
+    my $res = $ua->request(GET url('/curso/'));
+    is($res->code, 200, 'another page of the course');
+    like($res->decoded_content, qr/CONTENIDO-CURSO-A:/, '... served');
+
+    # Replay of the very same callback: the IdSesionAlumno is single use.
+    my $mark = log_mark();
+    my $replay = $ua->request($r->{final}->click);
+    is($replay->code, 410, 'replayed callback: 410');
+    ok(!sence_cookies($replay), 'replay sets no cookie');
+    ok(wait_log($mark, qr/SENCE/), 'replay logged') or diag(log_since($mark));
+}
+
+# The session is bound to the RUN: another participant in the same browser gets the gate.
+{
+    SenceTest::set_identity($ua, run => '11111111-1');
+    my $res = $ua->request(GET url('/curso/'));
+    check_gate_page($res, run => '11111111-1', name => 'other RUN, same cookie jar: gate page');
+    unlike($res->decoded_content, qr/CONTENIDO-CURSO-A/, 'no content for the other RUN');
+
+    # ... and it can start its own session without destroying the first one.
+    roundtrip(ua => $ua, path => '/curso/', run => '11111111-1', content => qr/CONTENIDO-CURSO-A:/,
+              name => 'second participant in the same browser');
+    SenceTest::set_identity($ua, run => $run);
+    $res = $ua->request(GET url('/curso/'));
+    is($res->code, 200, 'first participant still has the session');
+    like($res->decoded_content, qr/CONTENIDO-CURSO-A:/, '... and sees the content');
+}
+
+# Without the cookie (another browser) the same RUN is gated again.
+{
+    my $other = new_ua(run => $run);
+    ok(is_gate_page($other->request(GET url('/curso/'))), 'same RUN, no cookie: gate page');
+}
+
+# A session for course A does not open another course (different codes).
+{
+    my $res = $ua->request(GET url('/cursos/RLAB-21-03-04-0005-2/'));
+    ok(is_gate_page($res), 'session of course A does not open course M');
+}
+
+# Check digit k (lower case) through the whole trip.
+roundtrip(ua => new_ua(run => '10000013-k'), path => '/curso/', run => '10000013-k',
+          content => qr/CONTENIDO-CURSO-A:/, name => 'RUN with check digit k');
+
+done_testing;

@@ -1,0 +1,114 @@
+# Callbacks posted straight to <SenceCallbackPath>/retoma: success, forged, mismatched,
+# malformed, wrong method. Every rejection is logged.
+use strict;
+use warnings FATAL => 'all';
+use utf8;
+use FindBin; use lib "$FindBin::Bin/lib";
+
+use Test::More;
+use Apache::Test ();
+use HTTP::Request::Common qw(GET POST);
+use SenceConf qw(:all);
+use SenceTest qw(:all);
+
+my $run = '22222222-2';
+
+# A fresh attempt: the gate form's fields.
+sub attempt {
+    my ($ua, $path) = @_;
+    my $res = $ua->request(GET url($path // '/curso/'));
+    my ($f) = gate_form($res) or return;
+    return scalar form_fields($f);
+}
+
+# Asserts a rejection: status, no cookie, an error-log line with SENCE and the reason.
+sub rejected {
+    my ($res, $mark, $code, $reason, $what) = @_;
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    is($res->code, $code, "$what: $code") or diag($res->as_string);
+    ok(!sence_cookies($res), "$what: no cookie");
+    ok(!$res->header('Location'), "$what: no redirect");
+    my @l = wait_log($mark, [qr/SENCE/, $reason]);
+    ok(@l, "$what: error-log line with SENCE and $reason") or diag("log:\n" . log_since($mark));
+}
+
+# Success without any cookie on the callback (cross-site POST): 303, then content.
+{
+    my $ua = new_ua(run => $run);
+    my $g = attempt($ua, '/curso/leccion1.html?q=%C3%B1');
+    ok($g, 'attempt created') or diag('no gate page');
+    my $cb_ua = new_ua(run => $run);    # another jar: nothing the gate set is sent back
+    my $res = sence_callback($cb_ua, 'retoma',
+        callback_fields($g, Extra => 'x', UrlRetoma => 'http://evil.example/'));
+    is($res->code, 303, 'direct callback: 303') or diag($res->as_string);
+    is($res->header('Location'), url('/curso/leccion1.html?q=%C3%B1'),
+       'Location is the stored original URL (extra fields ignored)');
+    is(scalar(my @c = sence_cookies($res)), 1, 'session cookie');
+    my $page = $cb_ua->request(GET $res->header('Location') // url('/curso/'));
+    like($page->decoded_content, qr/CONTENIDO-CURSO-A-LECCION-1/, 'course content with the new cookie');
+    # the gate UA has no cookie: still gated
+    ok(is_gate_page($ua->request(GET url('/curso/'))), 'browser without the cookie still gated');
+}
+
+my $ua = new_ua(run => $run);
+
+# Forged / unknown IdSesionAlumno: 410.
+{
+    my $g = attempt($ua);
+    my $mark = log_mark();
+    my $res = sence_callback($ua, 'retoma',
+        callback_fields($g, IdSesionAlumno => 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'));
+    rejected($res, $mark, 410, qr/IdSesionAlumno|unknown|desconocid|not found|no pending|expired|used/i,
+             'forged IdSesionAlumno');
+    # the real attempt is untouched by the forgery
+    $res = sence_callback($ua, 'retoma', callback_fields($g));
+    is($res->code, 303, 'real attempt still usable after a forged callback');
+}
+
+# Fields differing from what the gate sent: 403, and the attempt is consumed.
+for my $case (
+    [RunAlumno         => '11111111-1',           qr/RunAlumno|\bRUN\b/i],
+    [CodSence          => $COURSE{G1}[0],         qr/CodSence/i],
+    [CodigoCurso       => $COURSE{G1}[1],         qr/CodigoCurso/i],
+    [LineaCapacitacion => 1,                      qr/Linea/i],
+) {
+    my ($field, $value, $reason) = @$case;
+    my $g = attempt($ua);
+    my $mark = log_mark();
+    my $res = sence_callback($ua, 'retoma', callback_fields($g, $field => $value));
+    rejected($res, $mark, 403, $reason, "$field mismatch");
+    $mark = log_mark();
+    $res = sence_callback($ua, 'retoma', callback_fields($g));
+    rejected($res, $mark, 410, qr/SENCE/, "correct callback after a $field mismatch");
+    ok(is_gate_page($ua->request(GET url('/curso/'))), "no session after $field mismatch");
+}
+
+# Missing fields: 400.
+for my $missing (qw(IdSesionAlumno RunAlumno CodigoCurso LineaCapacitacion)) {
+    my $g = attempt($ua);
+    my $f = callback_fields($g);
+    delete $f->{$missing};
+    my $mark = log_mark();
+    my $res = sence_callback($ua, 'retoma', $f);
+    rejected($res, $mark, 400, qr/\Q$missing\E|missing|falta|malformed|invalid/i, "missing $missing");
+}
+
+# Malformed bodies: 400.
+for my $case (['', 'empty body'],
+              ['IdSesionAlumno=%zz%&RunAlumno=%%%', 'bad percent-encoding'],
+              ["\x00\x01\x02garbage", 'binary garbage']) {
+    my ($body, $what) = @$case;
+    my $mark = log_mark();
+    my $res = sence_callback($ua, 'retoma', $body);
+    rejected($res, $mark, 400, qr/SENCE/, $what);
+}
+
+# Wrong method: 405.
+for my $what (qw(retoma error)) {
+    my $mark = log_mark();
+    my $res = $ua->request(GET url(CB . "/$what"));
+    is($res->code, 405, "GET $what: 405");
+    like(scalar($res->header('Allow')) // '', qr/POST/, "GET $what: Allow lists POST");
+}
+
+done_testing;

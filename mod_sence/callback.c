@@ -50,8 +50,8 @@ static int reject(request_rec *r, reject_kind kind, const char *why)
     };
 
     ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
-                  SLOG(3001) "callback %s from %s rejected (%d): %s", r->uri,
-                  r->useragent_ip, pages[kind].status, why);
+                  SLOG(3001) "callback %s from %s rejected (%d): %s", r->uri, r->useragent_ip,
+                  pages[kind].status, why);
     return sence_page_message(r, pages[kind].status, "Respuesta de SENCE no válida",
                               pages[kind].text, "/", "Volver al inicio");
 }
@@ -103,13 +103,12 @@ static void set_cookie(request_rec *r, const sence_record_t *session)
     sence_srv_conf *sc = ap_get_module_config(r->server->module_config, &sence_module);
     int secure = strncmp(sc->public_url, "https:", 6) == 0;
 
-    apr_table_addn(r->headers_out, "Set-Cookie",
-                   apr_psprintf(r->pool, "%s=%s; Path=/; Max-Age=%" APR_TIME_T_FMT
-                                         "; HttpOnly; SameSite=Lax%s",
-                                sence_cookie_name(r->pool, session->cod_sence,
-                                                  session->codigo_curso, session->linea),
-                                session->id, apr_time_sec(session->lifetime),
-                                secure ? "; Secure" : ""));
+    apr_table_addn(
+        r->headers_out, "Set-Cookie",
+        apr_psprintf(
+            r->pool, "%s=%s; Path=/; Max-Age=%" APR_TIME_T_FMT "; HttpOnly; SameSite=Lax%s",
+            sence_cookie_name(r->pool, session->cod_sence, session->codigo_curso, session->linea),
+            session->id, apr_time_sec(session->lifetime), secure ? "; Secure" : ""));
 }
 
 static int start_session(request_rec *r, const sence_record_t *attempt, const sence_callback_t *cb)
@@ -125,6 +124,7 @@ static int start_session(request_rec *r, const sence_record_t *attempt, const se
     sence_strlcpy(s.zona, cb->zona, sizeof(s.zona));
     s.created = now;
     s.expires = now + attempt->lifetime;
+    s.flags = SENCE_FLAG_NOTICE;
     if ((rv = sence_store_put(sence_store(), SENCE_KIND_SESSION, &s, now)) != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, SLOG(3002) "cannot store the session");
         return sence_page_message(r, HTTP_SERVICE_UNAVAILABLE, "Servicio no disponible",
@@ -161,23 +161,25 @@ static int on_callback(request_rec *r, sence_cb_kind kind)
         return HTTP_METHOD_NOT_ALLOWED;
     }
     if ((why = read_form(r, &form, &status)) != NULL) {
-        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
-                      SLOG(3005) "callback %s rejected (%d): %s", r->uri, status, why);
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, SLOG(3005) "callback %s rejected (%d): %s",
+                      r->uri, status, why);
         return status == HTTP_BAD_REQUEST ? reject(r, REJECT_MALFORMED, why) : status;
     }
     if ((why = sence_rce_parse_callback(r->pool, form, kind, kind == SENCE_CB_SUCCESS, &cb)))
         return reject(r, REJECT_MALFORMED, why);
-    rv = sence_store_take(sence_store(), SENCE_KIND_ATTEMPT, cb.id_alumno, apr_time_now(),
-                          &attempt);
+    rv =
+        sence_store_take(sence_store(), SENCE_KIND_ATTEMPT, cb.id_alumno, apr_time_now(), &attempt);
     if (rv == APR_TIMEUP)
         return reject(r, REJECT_UNKNOWN, "the login attempt expired (SenceLoginTimeout)");
     if (rv != APR_SUCCESS)
-        return reject(r, REJECT_UNKNOWN, "no pending login attempt has this IdSesionAlumno "
-                                         "(unknown, forged or already used)");
+        return reject(r, REJECT_UNKNOWN,
+                      "no pending login attempt has this IdSesionAlumno "
+                      "(unknown, forged or already used)");
     if ((field = mismatch(&attempt, &cb)) != NULL)
         return reject(r, REJECT_MISMATCH,
-                      apr_psprintf(r->pool, "%s differs from what was sent for RUN %s; attempt "
-                                            "discarded",
+                      apr_psprintf(r->pool,
+                                   "%s differs from what was sent for RUN %s; attempt "
+                                   "discarded",
                                    field, attempt.run));
     if (kind == SENCE_CB_SUCCESS)
         return start_session(r, &attempt, &cb);

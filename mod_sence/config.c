@@ -32,9 +32,10 @@ void *sence_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     d->token = PICK(token);
     d->env = PICK_SET(env, SENCE_ENV_UNSET);
     d->endpoint = PICK(endpoint);
-    d->cod_sence = (add->cod_sence.literal || add->cod_sence.expr) ? add->cod_sence : base->cod_sence;
-    d->codigo_curso =
-        (add->codigo_curso.literal || add->codigo_curso.expr) ? add->codigo_curso : base->codigo_curso;
+    d->cod_sence =
+        (add->cod_sence.literal || add->cod_sence.expr) ? add->cod_sence : base->cod_sence;
+    d->codigo_curso = (add->codigo_curso.literal || add->codigo_curso.expr) ? add->codigo_curso
+                                                                            : base->codigo_curso;
     d->linea = PICK_SET(linea, 0);
     d->run = PICK(run);
     d->lifetime = PICK_SET(lifetime, -1);
@@ -161,12 +162,13 @@ static const char *set_token_file(cmd_parms *cmd, void *dv, const char *arg)
     char *s, *e;
 
     if (!path || apr_file_open(&f, path, APR_FOPEN_READ, 0, cmd->temp_pool) != APR_SUCCESS)
-        return fail(cmd, apr_psprintf(cmd->pool, "cannot read %s; create it (mode 0600) with "
-                                                 "the token on one line", arg));
+        return fail(cmd, apr_psprintf(cmd->pool,
+                                      "cannot read %s; create it (mode 0600) with "
+                                      "the token on one line",
+                                      arg));
     if (apr_file_info_get(&fi, APR_FINFO_PROT, f) == APR_SUCCESS && (fi.protection & APR_WREAD))
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, cmd->server,
-                     SLOG(1001) "SenceTokenFile %s is readable by every user; chmod 0600 it",
-                     path);
+                     SLOG(1001) "SenceTokenFile %s is readable by every user; chmod 0600 it", path);
     apr_file_read(f, buf, &n);
     apr_file_close(f);
     buf[n] = '\0';
@@ -290,8 +292,10 @@ static const char *set_public_url(cmd_parms *cmd, void *dv, const char *arg)
 
     (void)dv;
     if (why)
-        return fail(cmd, apr_pstrcat(cmd->pool, why, " (scheme://host[:port], e.g. "
-                                                     "https://cursos.example.cl)", NULL));
+        return fail(cmd, apr_pstrcat(cmd->pool, why,
+                                     " (scheme://host[:port], e.g. "
+                                     "https://cursos.example.cl)",
+                                     NULL));
     while (n > 0 && arg[n - 1] == '/')
         n--;
     srv(cmd)->public_url = apr_pstrndup(cmd->pool, arg, n);
@@ -314,8 +318,7 @@ const command_rec sence_cmds[] = {
     AP_INIT_FLAG("Sence", set_enabled, NULL, RSRC_CONF | ACCESS_CONF,
                  "On to require a live SENCE session in this location"),
     AP_INIT_TAKE1("SenceRutOtec", set_rut, NULL, RSRC_CONF | ACCESS_CONF, "The OTEC's RUT"),
-    AP_INIT_TAKE1("SenceToken", set_token, NULL, RSRC_CONF | ACCESS_CONF,
-                  "The OTEC's SENCE token"),
+    AP_INIT_TAKE1("SenceToken", set_token, NULL, RSRC_CONF | ACCESS_CONF, "The OTEC's SENCE token"),
     AP_INIT_TAKE1("SenceTokenFile", set_token_file, NULL, RSRC_CONF | ACCESS_CONF,
                   "A file (mode 0600) holding the OTEC's SENCE token"),
     AP_INIT_TAKE1("SenceEnvironment", set_env, NULL, RSRC_CONF | ACCESS_CONF,
@@ -354,7 +357,8 @@ static sence_dir_conf *effective(apr_pool_t *p, server_rec *s, sence_srv_conf *s
     if (!me->is_regex) {
         for (i = 0; i < sc->sections->nelts; i++) {
             const sence_section_t *o = &APR_ARRAY_IDX(sc->sections, i, sence_section_t);
-            if (o != me && o->path && !o->is_regex && strncmp(me->path, o->path, strlen(o->path)) == 0)
+            if (o != me && o->path && !o->is_regex &&
+                strncmp(me->path, o->path, strlen(o->path)) == 0)
                 d = sence_merge_dir_conf(p, d, o->conf);
         }
     }
@@ -392,8 +396,8 @@ static int check_gated(apr_pool_t *p, server_rec *s, const sence_dir_conf *d, co
 
     if (d->enabled != 1 || (why = check_section(p, d)) == NULL)
         return OK;
-    ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, SLOG(1002) "gated section %s (%s): %s", path,
-                 where, why);
+    ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, SLOG(1002) "gated section %s (%s): %s", path, where,
+                 why);
     return HTTP_INTERNAL_SERVER_ERROR;
 }
 

@@ -99,8 +99,7 @@ static int has_session(request_rec *r, const participant_t *p)
 
     if (ap_cookie_read(r, name, &id, 0) != APR_SUCCESS || !id)
         return 0;
-    if (sence_store_get(sence_store(), SENCE_KIND_SESSION, id, apr_time_now(), &rec) !=
-        APR_SUCCESS)
+    if (sence_store_get(sence_store(), SENCE_KIND_SESSION, id, apr_time_now(), &rec) != APR_SUCCESS)
         return 0;
     if (strcmp(rec.run, p->run) != 0) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
@@ -108,8 +107,12 @@ static int has_session(request_rec *r, const participant_t *p)
                       rec.run, p->run);
         return 0;
     }
-    return strcmp(rec.cod_sence, p->cod_sence) == 0 &&
-           strcmp(rec.codigo_curso, p->codigo_curso) == 0 && rec.linea == p->linea;
+    if (strcmp(rec.cod_sence, p->cod_sence) != 0 ||
+        strcmp(rec.codigo_curso, p->codigo_curso) != 0 || rec.linea != p->linea)
+        return 0;
+    if ((rec.flags & SENCE_FLAG_NOTICE) && !r->main && r->method_number == M_GET)
+        sence_notice_add(r, rec.id);
+    return 1;
 }
 
 /* XHR, fetch() and subresources cannot follow a form to SENCE: they get a status. */
@@ -178,7 +181,7 @@ static int send_to_sence(request_rec *r, const sence_dir_conf *d, const particip
     req.url_error = sc->url_error;
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                   SLOG(2005) "RUN %s sent to SENCE for CodSence '%s' CodigoCurso '%s' linea %d "
-                             "(attempt %.6s…)",
+                             "(attempt %.6s...)",
                   p->run, p->cod_sence, p->codigo_curso, p->linea, rec.id);
     return sence_page_gate(
         r, apr_pstrcat(r->pool, sence_base_url(d->env, d->endpoint), SENCE_PATH_START, NULL),

@@ -50,7 +50,8 @@ static apr_status_t create_segment(server_rec *s, apr_uint32_t capacity)
     if (rv != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
                      SLOG(1010) "cannot create shared memory for %u sessions; lower "
-                                "SenceSessionCacheSize", capacity);
+                                "SenceSessionCacheSize",
+                     capacity);
         return rv;
     }
     rv = ap_global_mutex_create(&retained->mutex, NULL, MUTEX_TYPE, NULL, s, pp, 0);
@@ -81,12 +82,17 @@ static void dump_config(apr_pool_t *p, server_rec *s)
             printf("  %s (%s): Sence %s env %s base %s linea %d CodSence %s CodigoCurso %s "
                    "token %s\n",
                    sec->path ? sec->path : "(server)", sec->where,
-                   d->enabled == 1 ? "On" : d->enabled == 0 ? "Off" : "(inherit)",
+                   d->enabled == 1   ? "On"
+                   : d->enabled == 0 ? "Off"
+                                     : "(inherit)",
                    d->env == SENCE_ENV_PRODUCTION ? "production" : "test",
                    sence_base_url(d->env, d->endpoint), d->linea,
-                   d->cod_sence.expr ? "(expr)" : d->cod_sence.literal ? d->cod_sence.literal : "-",
-                   d->codigo_curso.expr ? "(expr)"
-                                        : d->codigo_curso.literal ? d->codigo_curso.literal : "-",
+                   d->cod_sence.expr      ? "(expr)"
+                   : d->cod_sence.literal ? d->cod_sence.literal
+                                          : "-",
+                   d->codigo_curso.expr      ? "(expr)"
+                   : d->codigo_curso.literal ? d->codigo_curso.literal
+                                             : "-",
                    d->token ? "(set)" : "(unset)");
         }
     }
@@ -108,23 +114,26 @@ static int post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, s
         return OK; /* the first, checking pass: nothing to keep yet */
 
     retained = ap_retained_data_get(RETAINED_KEY);
-    if (!retained || !retained->shm) {
-        if (!retained)
-            retained = ap_retained_data_create(RETAINED_KEY, sizeof(*retained));
-        if (create_segment(s, capacity) != APR_SUCCESS)
-            return HTTP_INTERNAL_SERVER_ERROR;
-    } else if (capacity != retained->capacity) {
+    if (!retained)
+        retained = ap_retained_data_create(RETAINED_KEY, sizeof(*retained));
+    if (retained->shm && capacity != retained->capacity)
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
                      SLOG(1013) "SenceSessionCacheSize changed from %u to %u: the live store "
                                 "keeps %u records until httpd is stopped and started",
                      retained->capacity, capacity, retained->capacity);
-    }
-    store = sence_store_attach(pconf, apr_shm_baseaddr_get(retained->shm), retained->mutex);
+    if (retained->shm)
+        store = sence_store_attach(pconf, apr_shm_baseaddr_get(retained->shm), retained->mutex);
+    if (retained->shm && !store)
+        /* A new module version with another record layout: old children may still use the
+         * old segment, so it is left alone (freed at stop) and a new one starts empty. */
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
+                     SLOG(1014) "the retained session store has another layout (module "
+                                "upgraded?): starting an empty store; participants start "
+                                "their SENCE session again");
     if (!store) {
-        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
-                     SLOG(1014) "the retained session store has an unknown layout; stop and "
-                                "start httpd");
-        return HTTP_INTERNAL_SERVER_ERROR;
+        if (create_segment(s, capacity) != APR_SUCCESS)
+            return HTTP_INTERNAL_SERVER_ERROR;
+        store = sence_store_attach(pconf, apr_shm_baseaddr_get(retained->shm), retained->mutex);
     }
     return OK;
 }
@@ -135,8 +144,8 @@ static void child_init(apr_pool_t *p, server_rec *s)
 
     if (!retained || !store)
         return;
-    rv = apr_global_mutex_child_init(&retained->mutex,
-                                     apr_global_mutex_lockfile(retained->mutex), p);
+    rv = apr_global_mutex_child_init(&retained->mutex, apr_global_mutex_lockfile(retained->mutex),
+                                     p);
     if (rv != APR_SUCCESS)
         ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, SLOG(1015) "cannot attach the store mutex");
     store = sence_store_attach(p, apr_shm_baseaddr_get(retained->shm), retained->mutex);
@@ -154,17 +163,13 @@ static void register_hooks(apr_pool_t *p)
     ap_hook_fixups(sence_claim_callback, NULL, NULL, APR_HOOK_REALLY_FIRST);
     ap_hook_fixups(sence_gate_fixups, NULL, NULL, APR_HOOK_REALLY_FIRST);
     ap_hook_handler(sence_callback_handler, NULL, NULL, APR_HOOK_REALLY_FIRST);
+    sence_notice_register();
 }
 
-AP_DECLARE_MODULE(sence) = {
-    STANDARD20_MODULE_STUFF,
-    sence_create_dir_conf,
-    sence_merge_dir_conf,
-    sence_create_srv_conf,
-    sence_merge_srv_conf,
-    sence_cmds,
-    register_hooks,
+AP_DECLARE_MODULE(sence) = {STANDARD20_MODULE_STUFF, sence_create_dir_conf, sence_merge_dir_conf,
+                            sence_create_srv_conf,   sence_merge_srv_conf,  sence_cmds,
+                            register_hooks,
 #if defined(AP_MODULE_FLAG_ALWAYS_MERGE)
-    AP_MODULE_FLAG_NONE
+                            AP_MODULE_FLAG_NONE
 #endif
 };

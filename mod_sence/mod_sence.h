@@ -57,7 +57,7 @@ typedef struct {
 typedef struct {
     const char *callback_path;
     const char *public_url;
-    int cache_size; /* 0 unset */
+    int cache_size;               /* 0 unset */
     apr_array_header_t *sections; /* sence_section_t */
     /* derived at startup */
     const char *url_retoma;
@@ -83,6 +83,10 @@ int sence_gate_access(request_rec *r);
 int sence_gate_fixups(request_rec *r);
 const char *sence_cookie_name(apr_pool_t *p, const char *cod_sence, const char *codigo_curso,
                               int linea);
+
+/* notice.c */
+void sence_notice_add(request_rec *r, const char *session_id);
+void sence_notice_register(void);
 
 /* callback.c */
 int sence_claim_callback(request_rec *r);

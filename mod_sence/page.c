@@ -115,11 +115,10 @@ int sence_page_json(request_rec *r, int status, const char *error, const char *m
     return DONE;
 }
 
-static const char js[] =
-    "(function () {\n"
-    "  var form = document.getElementById('sence-form');\n"
-    "  if (form) { form.submit(); }\n"
-    "})();\n";
+static const char js[] = "(function () {\n"
+                         "  var form = document.getElementById('sence-form');\n"
+                         "  if (form) { form.submit(); }\n"
+                         "})();\n";
 
 static const char css[] =
     "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;background:#f4f6f9;"
@@ -133,11 +132,19 @@ static const char css[] =
     "#e0a800;font-size:.9rem}\n"
     ".sence-errors li{margin:.4rem 0}\n";
 
+static const char notice_css[] =
+    ".sence-notice{position:relative;z-index:10000;margin:0;padding:.7rem 1rem;"
+    "background:#e6f4ea;color:#0d5223;border-bottom:2px solid #34a853;"
+    "font:1rem system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;text-align:center}\n";
+
 int sence_page_asset(request_rec *r, const char *name)
 {
     const char *body, *type;
 
-    if (!strcmp(name, "sence.js")) {
+    if (!strcmp(name, "notice.css")) {
+        body = notice_css;
+        type = "text/css; charset=utf-8";
+    } else if (!strcmp(name, "sence.js")) {
         body = js;
         type = "text/javascript; charset=utf-8";
     } else if (!strcmp(name, "sence.css")) {

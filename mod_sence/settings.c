@@ -98,8 +98,7 @@ static const char *check_authority(const char *host, apr_size_t len)
         return "has no host";
     for (i = 0; i < len; i++) {
         char c = host[i];
-        if (!isalnum((unsigned char)c) && c != '.' && c != '-' && c != ':' && c != '[' &&
-            c != ']')
+        if (!isalnum((unsigned char)c) && c != '.' && c != '-' && c != ':' && c != '[' && c != ']')
             return "has a character not allowed in a host name (credentials are not allowed)";
     }
     return NULL;

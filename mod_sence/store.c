@@ -212,8 +212,7 @@ static void evict_oldest(sence_store_t *s)
     s->h->stats.evicted[k]++;
 }
 
-apr_status_t sence_store_put(sence_store_t *s, sence_kind kind, sence_record_t *rec,
-                             apr_time_t now)
+apr_status_t sence_store_put(sence_store_t *s, sence_kind kind, sence_record_t *rec, apr_time_t now)
 {
     apr_status_t rv;
     apr_uint32_t i, b;
@@ -279,6 +278,26 @@ apr_status_t sence_store_take(sence_store_t *s, sence_kind kind, const char *id,
                               sence_record_t *out)
 {
     return lookup(s, kind, id, now, out, 1);
+}
+
+apr_status_t sence_store_clear_flag(sence_store_t *s, sence_kind kind, const char *id,
+                                    apr_uint32_t flag)
+{
+    apr_status_t rv;
+    apr_uint32_t i;
+
+    if (!sence_id_wellformed(id))
+        return APR_NOTFOUND;
+    if ((rv = lock(s)) != APR_SUCCESS)
+        return rv;
+    i = find(s, kind, id, NULL);
+    rv = APR_NOTFOUND;
+    if (i != NIL && (s->slots[i].rec.flags & flag)) {
+        s->slots[i].rec.flags &= ~flag;
+        rv = APR_SUCCESS;
+    }
+    unlock(s);
+    return rv;
 }
 
 apr_status_t sence_store_remove(sence_store_t *s, sence_kind kind, const char *id)

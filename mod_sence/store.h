@@ -32,7 +32,11 @@ typedef struct {
     apr_time_t created;
     apr_time_t expires;
     apr_interval_time_t lifetime; /* attempts: the session lifetime of the gated location */
+    apr_uint32_t flags;
 } sence_record_t;
+
+/* Session flag: the "session started" notice has not been shown yet. */
+#define SENCE_FLAG_NOTICE 0x1u
 
 typedef struct {
     apr_uint32_t capacity;
@@ -69,6 +73,10 @@ apr_status_t sence_store_get(sence_store_t *s, sence_kind kind, const char *id, 
 /* Like get, and removes the record: single use. */
 apr_status_t sence_store_take(sence_store_t *s, sence_kind kind, const char *id, apr_time_t now,
                               sence_record_t *out);
+
+/* Clears flag on a live record; APR_SUCCESS only if it was set (so one caller wins). */
+apr_status_t sence_store_clear_flag(sence_store_t *s, sence_kind kind, const char *id,
+                                    apr_uint32_t flag);
 
 apr_status_t sence_store_remove(sence_store_t *s, sence_kind kind, const char *id);
 

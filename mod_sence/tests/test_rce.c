@@ -25,11 +25,20 @@ int main(void)
     sence_callback_t cb;
     apr_table_t *t;
     apr_array_header_t *codes;
-    sence_request_t req = {"76543210-3", "TOKEN", "1237654321", "1234567", 3, "12345678-5",
-                           "id", "https://a/sence/retoma", "https://a/sence/error", NULL};
+    sence_request_t req = {"76543210-3",
+                           "TOKEN",
+                           "1237654321",
+                           "1234567",
+                           3,
+                           "12345678-5",
+                           "id",
+                           "https://a/sence/retoma",
+                           "https://a/sence/error",
+                           NULL};
     apr_array_header_t *fields;
-    const char *names[] = {"RutOtec", "Token", "CodSence", "CodigoCurso", "LineaCapacitacion",
-                           "RunAlumno", "IdSesionAlumno", "UrlRetoma", "UrlError"};
+    const char *names[] = {"RutOtec",           "Token",     "CodSence",       "CodigoCurso",
+                           "LineaCapacitacion", "RunAlumno", "IdSesionAlumno", "UrlRetoma",
+                           "UrlError"};
     int i;
 
     apr_initialize();

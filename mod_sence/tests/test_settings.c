@@ -58,9 +58,11 @@ int main(void)
     CHECK(sence_callback_url(p, "https://cursos.example.cl/", "/sence", "/retoma", &url) == NULL);
     CHECK_STR(url, "https://cursos.example.cl/sence/retoma");
     {
-        const char *host = apr_psprintf(p, "https://%s.cl", apr_pstrcat(p,
-            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
-            NULL));
+        const char *host = apr_psprintf(p, "https://%s.cl",
+                                        apr_pstrcat(p,
+                                                    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+                                                    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+                                                    NULL));
         const char *why = sence_callback_url(p, host, "/sence", "/retoma", &url);
         CHECK(why != NULL && strstr(why, "100") != NULL);
     }

@@ -48,6 +48,14 @@ static void basics(apr_pool_t *p)
           APR_TIMEUP);
     CHECK(sence_store_get(s, SENCE_KIND_SESSION, a.id, now, &out) == APR_NOTFOUND);
     CHECK(sence_store_get(s, SENCE_KIND_SESSION, "garbage", now, &out) == APR_NOTFOUND);
+    /* a flag is cleared once: only one request shows the notice */
+    a = rec("11111111-1", now, apr_time_from_sec(50));
+    a.flags = SENCE_FLAG_NOTICE;
+    sence_store_put(s, SENCE_KIND_SESSION, &a, now);
+    CHECK(sence_store_clear_flag(s, SENCE_KIND_SESSION, a.id, SENCE_FLAG_NOTICE) == APR_SUCCESS);
+    CHECK(sence_store_clear_flag(s, SENCE_KIND_SESSION, a.id, SENCE_FLAG_NOTICE) == APR_NOTFOUND);
+    CHECK(sence_store_get(s, SENCE_KIND_SESSION, a.id, now, &out) == APR_SUCCESS && out.flags == 0);
+    sence_store_remove(s, SENCE_KIND_SESSION, a.id);
     sence_store_stats(s, &st);
     CHECK(st.live[0] == 0 && st.live[1] == 0 && st.expired[1] == 1 && st.created[0] == 1);
     /* attaching to the same memory sees the same records; foreign memory is refused */
@@ -89,7 +97,7 @@ static void volume(apr_pool_t *p)
     enum { N = 20000 };
     sence_store_t *s = fresh(p, N, NULL);
     apr_time_t now = apr_time_from_sec(9000);
-    char (*ids)[SENCE_ID_LEN + 1] = malloc(sizeof(*ids) * N);
+    char(*ids)[SENCE_ID_LEN + 1] = malloc(sizeof(*ids) * N);
     sence_record_t r, out;
     int i, found = 0;
 

@@ -348,14 +348,13 @@ const command_rec sence_cmds[] = {
 
 /* What a request to this section sees: the virtual host's defaults, then the plain
  * <Location> sections whose path is a prefix of this one, in file order, then the section. */
-static sence_dir_conf *effective(apr_pool_t *p, server_rec *s, sence_srv_conf *sc,
-                                 const sence_section_t *me)
+sence_dir_conf *sence_section_effective(apr_pool_t *p, server_rec *s, const sence_section_t *me)
 {
+    sence_srv_conf *sc = ap_get_module_config(s->module_config, &sence_module);
     sence_dir_conf *d = ap_get_module_config(s->lookup_defaults, &sence_module);
-    int i;
 
     if (!me->is_regex) {
-        for (i = 0; i < sc->sections->nelts; i++) {
+        for (int i = 0; i < sc->sections->nelts; i++) {
             const sence_section_t *o = &APR_ARRAY_IDX(sc->sections, i, sence_section_t);
             if (o != me && o->path && !o->is_regex &&
                 strncmp(me->path, o->path, strlen(o->path)) == 0)
@@ -411,7 +410,7 @@ static int check_server(apr_pool_t *p, server_rec *s, sence_srv_conf *sc)
         return HTTP_INTERNAL_SERVER_ERROR;
     for (i = 0; i < sc->sections->nelts; i++) {
         const sence_section_t *sec = &APR_ARRAY_IDX(sc->sections, i, sence_section_t);
-        sence_dir_conf *d = sec->path ? effective(p, s, sc, sec) : NULL;
+        sence_dir_conf *d = sec->path ? sence_section_effective(p, s, sec) : NULL;
         if (!d)
             continue;
         gated |= d->enabled == 1;
@@ -440,11 +439,10 @@ static int check_server(apr_pool_t *p, server_rec *s, sence_srv_conf *sc)
 
 int sence_check_config(apr_pool_t *p, server_rec *s)
 {
-    int rv;
-
     for (; s; s = s->next) {
         sence_srv_conf *sc = ap_get_module_config(s->module_config, &sence_module);
-        if ((rv = check_server(p, s, sc)) != OK)
+        int rv = check_server(p, s, sc);
+        if (rv != OK)
             return rv;
     }
     return OK;

@@ -69,6 +69,23 @@ static apr_status_t create_segment(server_rec *s, apr_uint32_t capacity)
     return APR_SUCCESS;
 }
 
+static void dump_config(apr_pool_t *p, server_rec *s);
+
+/* Runs for -t too, so a config test refuses what a start would refuse. */
+static int check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
+{
+    (void)pconf;
+    (void)plog;
+    return sence_check_config(ptemp, s);
+}
+
+/* httpd -t -D DUMP_SENCE: the sections holding Sence directives (never the token). */
+static void test_config(apr_pool_t *p, server_rec *s)
+{
+    if (ap_exists_config_define("DUMP_SENCE"))
+        dump_config(p, s);
+}
+
 static void dump_config(apr_pool_t *p, server_rec *s)
 {
     for (; s; s = s->next) {
@@ -78,7 +95,9 @@ static void dump_config(apr_pool_t *p, server_rec *s)
                sence_callback_path(sc), sc->public_url ? sc->public_url : "(unset)");
         for (i = 0; i < sc->sections->nelts; i++) {
             const sence_section_t *sec = &APR_ARRAY_IDX(sc->sections, i, sence_section_t);
-            const sence_dir_conf *d = sec->conf;
+            const sence_dir_conf *d = sec->path
+                                          ? sence_section_effective(p, s, sec)
+                                          : ap_get_module_config(s->lookup_defaults, &sence_module);
             printf("  %s (%s): Sence %s env %s base %s linea %d CodSence %s CodigoCurso %s "
                    "token %s\n",
                    sec->path ? sec->path : "(server)", sec->where,
@@ -96,19 +115,14 @@ static void dump_config(apr_pool_t *p, server_rec *s)
                    d->token ? "(set)" : "(unset)");
         }
     }
-    (void)p;
 }
 
 static int post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
 {
     apr_uint32_t capacity = wanted_capacity(s);
-    int rv;
 
     (void)plog;
-    if ((rv = sence_check_config(ptemp, s)) != OK)
-        return rv;
-    if (ap_exists_config_define("DUMP_SENCE"))
-        dump_config(ptemp, s);
+    (void)ptemp;
     store = NULL;
     if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG)
         return OK; /* the first, checking pass: nothing to keep yet */
@@ -155,6 +169,8 @@ static void register_hooks(apr_pool_t *p)
 {
     (void)p;
     ap_hook_pre_config(pre_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_check_config(check_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_test_config(test_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_access_checker(sence_gate_access, NULL, NULL, APR_HOOK_MIDDLE);

@@ -71,6 +71,8 @@ void *sence_merge_dir_conf(apr_pool_t *p, void *basev, void *addv);
 void *sence_create_srv_conf(apr_pool_t *p, server_rec *s);
 void *sence_merge_srv_conf(apr_pool_t *p, void *basev, void *addv);
 int sence_check_config(apr_pool_t *p, server_rec *s);
+/* What requests to a section see after merging (approximated for regex sections). */
+sence_dir_conf *sence_section_effective(apr_pool_t *p, server_rec *s, const sence_section_t *sec);
 const char *sence_callback_path(const sence_srv_conf *sc);
 apr_interval_time_t sence_lifetime(const sence_dir_conf *d);
 apr_interval_time_t sence_login_timeout(const sence_dir_conf *d);

@@ -174,9 +174,9 @@ const char *sence_form_parse(apr_pool_t *p, const char *body, apr_size_t len, ap
         const char *amp = memchr(s, '&', (apr_size_t)(end - s));
         const char *stop = amp ? amp : end;
         const char *eq = memchr(s, '=', (apr_size_t)(stop - s));
-        char *name, *value;
 
         if (stop > s) {
+            char *name, *value;
             if (!eq)
                 return "a field has no '='";
             name = form_decode(p, s, (apr_size_t)(eq - s));

@@ -100,10 +100,7 @@ static void dump_config(apr_pool_t *p, server_rec *s)
                                           : ap_get_module_config(s->lookup_defaults, &sence_module);
             printf("  %s (%s): Sence %s env %s base %s linea %d CodSence %s CodigoCurso %s "
                    "token %s\n",
-                   sec->path ? sec->path : "(server)", sec->where,
-                   d->enabled == 1   ? "On"
-                   : d->enabled == 0 ? "Off"
-                                     : "(inherit)",
+                   sec->path ? sec->path : "(server)", sec->where, d->enabled == 1 ? "On" : "Off",
                    d->env == SENCE_ENV_PRODUCTION ? "production" : "test",
                    sence_base_url(d->env, d->endpoint), d->linea,
                    d->cod_sence.expr      ? "(expr)"
@@ -114,6 +111,7 @@ static void dump_config(apr_pool_t *p, server_rec *s)
                                              : "-",
                    d->token ? "(set)" : "(unset)");
         }
+        fflush(stdout);
     }
 }
 

@@ -15,7 +15,7 @@
 #include "util.h"
 
 /* Longest original URL (path and query) an attempt remembers. */
-#define SENCE_MAX_STORED_URL 1024
+#define SENCE_MAX_STORED_URL 512
 
 typedef enum { SENCE_KIND_ATTEMPT = 0, SENCE_KIND_SESSION = 1, SENCE_KINDS = 2 } sence_kind;
 

@@ -7,7 +7,7 @@
 
 static const char *esc(request_rec *r, const char *s)
 {
-    return ap_escape_html2(r->pool, s ? s : "", 1);
+    return ap_escape_html2(r->pool, s ? s : "", 0);
 }
 
 static const char *asset(request_rec *r, const char *name)

@@ -1,0 +1,230 @@
+// Headless Chromium round trip through mod_sence and the SENCE simulator.
+//
+//   SENCE_BASE_URL=http://127.0.0.1:18180 node roundtrip.mjs
+//
+// Run by scripts/browser-test, which starts the demo server (scripts/demo --background).
+// Uses Debian's /usr/bin/chromium through playwright-core (no browser download). Every
+// request the browser makes must stay on the demo server: anything else is aborted and
+// counted as a failure. Screenshots go to out/ next to this file.
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const BASE = (process.env.SENCE_BASE_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
+const OUT = process.env.SENCE_BROWSER_OUT || join(dirname(fileURLToPath(import.meta.url)), 'out');
+const CHROMIUM = process.env.SENCE_CHROMIUM || '/usr/bin/chromium';
+const RUN = '12345678-5';
+const PLATFORM_PASSWORD = 'alumno';
+const SENCE_PASSWORD = 'secreto';
+const TIMEOUT = 10_000;
+const FIELDS = [
+  'RutOtec', 'Token', 'CodSence', 'CodigoCurso', 'LineaCapacitacion',
+  'RunAlumno', 'IdSesionAlumno', 'UrlRetoma', 'UrlError',
+];
+const origin = new URL(BASE).origin;
+const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const SIM_LOGIN = new RegExp(`^${esc(origin)}/rcetest/Registro/IniciarSesion$`);
+const COURSE = `${BASE}/curso/`;
+// UTF-8 shown as Latin-1 ("sesiÃ³n"): what a participant sees when accents are mangled.
+const MOJIBAKE = /Ã.|Â|\uFFFD/;
+
+let passed = 0;
+let failed = 0;
+function check(name, ok, detail) {
+  if (ok) {
+    passed++;
+    console.log(`ok ${passed + failed} - ${name}`);
+  } else {
+    failed++;
+    console.log(`not ok ${passed + failed} - ${name}${detail !== undefined ? `: ${detail}` : ''}`);
+  }
+  return ok;
+}
+
+// Runs one scenario; an exception (timeout, navigation error) is one failed check.
+async function scenario(name, fn) {
+  console.log(`# ${name}`);
+  try {
+    await fn();
+  } catch (e) {
+    check(`${name}: ran to the end`, false, String(e && e.message ? e.message : e).split('\n')[0]);
+  }
+}
+
+const offsite = [];
+const cspErrors = [];
+async function newContext(browser, options = {}) {
+  const ctx = await browser.newContext({
+    httpCredentials: { username: RUN, password: PLATFORM_PASSWORD },
+    viewport: { width: 1024, height: 720 },
+    locale: 'es-CL',
+    ...options,
+  });
+  ctx.setDefaultTimeout(TIMEOUT);
+  ctx.setDefaultNavigationTimeout(TIMEOUT);
+  // Loopback only: never let the browser reach anything but the demo server.
+  await ctx.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith('data:') || new URL(url).origin === origin) return route.continue();
+    offsite.push(url);
+    return route.abort('blockedbyclient');
+  });
+  ctx.on('page', (page) => watch(page));
+  return ctx;
+}
+function watch(page) {
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && /Content Security Policy|Refused to/i.test(msg.text())) {
+      cspErrors.push(`${page.url()}: ${msg.text()}`);
+    }
+  });
+  page.on('pageerror', (err) => cspErrors.push(`${page.url()}: ${err.message}`));
+}
+
+mkdirSync(OUT, { recursive: true });
+const started = Date.now();
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  headless: true,
+  args: [
+    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  ],
+});
+
+try {
+  // 1. The gate page itself, with JavaScript off so that it does not auto-submit.
+  await scenario('gate page (JavaScript disabled)', async () => {
+    const ctx = await newContext(browser, { javaScriptEnabled: false });
+    const page = await ctx.newPage();
+    const resp = await page.goto(COURSE);
+    check('gate: /curso/ answers 200', resp && resp.status() === 200, resp && resp.status());
+    check('gate: Cache-Control no-store',
+      /no-store/.test((resp && resp.headers()['cache-control']) || ''),
+      resp && resp.headers()['cache-control']);
+    check('gate: URL stays /curso/ without JavaScript', page.url() === COURSE, page.url());
+    const body = await page.locator('body').innerText();
+    check('gate: Spanish explanation shown',
+      /registra su asistencia en SENCE/i.test(body) && /Clave Única/.test(body), body.slice(0, 200));
+    const title = await page.title();
+    check('gate: accents intact (no mojibake)', !MOJIBAKE.test(body + title),
+      (body + title).match(MOJIBAKE)?.[0]);
+    const button = page.getByRole('button', { name: 'Iniciar sesión en SENCE' });
+    check('gate: button "Iniciar sesión en SENCE" visible', await button.isVisible());
+    const form = page.locator('form#sence-form');
+    check('gate: form POSTs to the simulator IniciarSesion',
+      (await form.getAttribute('method'))?.toLowerCase() === 'post' &&
+        SIM_LOGIN.test((await form.getAttribute('action')) || ''),
+      await form.getAttribute('action'));
+    const hidden = await form.locator('input[type=hidden]').evaluateAll((els) =>
+      els.map((e) => [e.name, e.value]));
+    const names = hidden.map(([n]) => n);
+    check('gate: exactly the 9 SENCE hidden fields',
+      names.length === 9 && FIELDS.every((f) => names.includes(f)), names.join(','));
+    const v = Object.fromEntries(hidden);
+    check('gate: field values (RUN, codes, line, callbacks)',
+      v.RunAlumno === RUN && v.RutOtec === '76543210-3' && v.CodSence === '1237654321' &&
+        v.CodigoCurso === 'RLAB-19-02-08-0071-1' && v.LineaCapacitacion === '3' &&
+        /^[0-9a-f-]{36}$/i.test(v.Token || '') && (v.IdSesionAlumno || '').length >= 22 &&
+        v.UrlRetoma?.startsWith(origin) && v.UrlError?.startsWith(origin),
+      JSON.stringify({ ...v, Token: v.Token ? `${v.Token.length} chars` : v.Token }));
+    check('gate: no inline script (external sence.js only)',
+      (await page.locator('script:not([src])').count()) === 0 &&
+        (await page.locator('script[src]').count()) === 1);
+    await page.screenshot({ path: join(OUT, '01-gate.png'), fullPage: true });
+    await ctx.close();
+  });
+
+  // 2. The round trip: gate -> simulator login -> back to the course.
+  await scenario('round trip (right SENCE password)', async () => {
+    const ctx = await newContext(browser);
+    const page = await ctx.newPage();
+    await page.goto(COURSE);
+    await page.waitForURL(SIM_LOGIN);
+    check('roundtrip: gate auto-submits to the simulator IniciarSesion', SIM_LOGIN.test(page.url()),
+      page.url());
+    const clave = page.locator('input[name=clave]');
+    check('roundtrip: simulator asks for the password',
+      (await clave.getAttribute('type')) === 'password' && (await clave.isVisible()) &&
+        (await page.locator('input[name=run]').isVisible()));
+    await page.locator('input[name=run]').fill(RUN);
+    await clave.fill(SENCE_PASSWORD);
+    await page.screenshot({ path: join(OUT, '02-sim-login.png'), fullPage: true });
+    await Promise.all([
+      page.waitForURL(COURSE),
+      page.getByRole('button', { name: 'Ingresar' }).click(),
+    ]);
+    await page.waitForLoadState('load');
+    check('roundtrip: back at /curso/ after SENCE', page.url() === COURSE, page.url());
+    const content = page.locator('#contenido-curso');
+    check('roundtrip: course content visible',
+      (await content.isVisible()) && /Excel intermedio/.test(await page.locator('h1').innerText()) &&
+        /Módulo 1/.test(await content.innerText()));
+    const courseText = (await page.title()) + (await page.locator('body').innerText());
+    check('roundtrip: accents intact on the course page (no mojibake)', !MOJIBAKE.test(courseText),
+      courseText.match(new RegExp(`.{0,20}(${MOJIBAKE.source}).{0,20}`))?.[0]);
+    check('roundtrip: course assets load (logo image)',
+      await page.locator('header img').evaluate((img) => img.complete && img.naturalWidth > 0));
+    const cookies = await ctx.cookies(BASE);
+    const sess = cookies.find((c) => c.httpOnly && c.sameSite === 'Lax' && c.path === '/');
+    check('roundtrip: session cookie is HttpOnly, SameSite=Lax',
+      Boolean(sess), JSON.stringify(cookies.map((c) => [c.name, c.httpOnly, c.sameSite, c.path])));
+    await page.screenshot({ path: join(OUT, '03-course.png'), fullPage: true });
+    // Another page of the course opens directly: no gate while the session lives.
+    await page.goto(`${BASE}/curso/modulo2.html`);
+    check('roundtrip: second course page opens without the gate',
+      page.url() === `${BASE}/curso/modulo2.html` &&
+        /Tablas dinámicas/.test(await page.locator('#contenido-curso').innerText()), page.url());
+    await ctx.close();
+  });
+
+  // 3. Wrong password at SENCE: error page with code 312, retry link, no session.
+  await scenario('wrong SENCE password', async () => {
+    const ctx = await newContext(browser);
+    const page = await ctx.newPage();
+    await page.goto(COURSE);
+    await page.waitForURL(SIM_LOGIN);
+    await page.locator('input[name=run]').fill(RUN);
+    await page.locator('input[name=clave]').fill('incorrecta');
+    await Promise.all([
+      page.waitForURL(/\/sence\/error$/),
+      page.getByRole('button', { name: 'Ingresar' }).click(),
+    ]);
+    await page.waitForLoadState('load');
+    check('error: simulator posts back to the module UrlError', /\/sence\/error$/.test(page.url()),
+      page.url());
+    const heading = await page.locator('h1').innerText();
+    check('error: heading "No se pudo iniciar la sesión SENCE"',
+      heading.trim() === 'No se pudo iniciar la sesión SENCE', heading);
+    const errBody = (await page.title()) + (await page.locator('body').innerText());
+    check('error: accents intact (no mojibake)', !MOJIBAKE.test(errBody),
+      errBody.match(new RegExp(`.{0,20}(${MOJIBAKE.source}).{0,20}`))?.[0]);
+    const items = await page.locator('li').allInnerTexts();
+    check('error: code 312 listed with its Spanish description',
+      items.some((t) => /\b312\b/.test(t) && /autenticaci[oó]n/i.test(t) && /Clave Única/.test(t)),
+      JSON.stringify(items));
+    const retry = page.getByRole('link', { name: 'Reintentar' });
+    check('error: "Reintentar" link present', await retry.isVisible());
+    const href = await retry.getAttribute('href');
+    check('error: "Reintentar" goes back to the course', new URL(href, BASE).href === COURSE, href);
+    await page.screenshot({ path: join(OUT, '04-error.png'), fullPage: true });
+    const again = await ctx.request.get(COURSE);
+    const html = await again.text();
+    check('error: /curso/ still shows the gate (no session)',
+      again.status() === 200 && /id="sence-form"/.test(html) && !/contenido-curso/.test(html),
+      `${again.status()} ${html.slice(0, 120)}`);
+    await Promise.all([page.waitForURL(SIM_LOGIN), retry.click()]);
+    check('error: "Reintentar" leads to the SENCE login again', SIM_LOGIN.test(page.url()), page.url());
+    await ctx.close();
+  });
+
+  check('no request left the demo server', offsite.length === 0, offsite.join(' '));
+  check('no Content-Security-Policy or script errors', cspErrors.length === 0, cspErrors.join(' | '));
+} finally {
+  await browser.close();
+}
+
+console.log(`# screenshots in ${OUT}; ${((Date.now() - started) / 1000).toFixed(1)} s`);
+console.log(`browser: ${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

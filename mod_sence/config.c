@@ -58,6 +58,7 @@ void *sence_merge_srv_conf(apr_pool_t *p, void *basev, void *addv)
 
     sc->callback_path = PICK(callback_path);
     sc->public_url = PICK(public_url);
+    sc->public_url_here = add->public_url_here;
     sc->cache_size = PICK_SET(cache_size, 0);
     sc->sections = add->sections;
     return sc;
@@ -299,15 +300,19 @@ static const char *set_public_url(cmd_parms *cmd, void *dv, const char *arg)
     while (n > 0 && arg[n - 1] == '/')
         n--;
     srv(cmd)->public_url = apr_pstrndup(cmd->pool, arg, n);
+    srv(cmd)->public_url_here = 1;
     return NULL;
 }
 
 static const char *set_cache_size(cmd_parms *cmd, void *dv, const char *arg)
 {
+    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
     char *end;
     long n = strtol(arg, &end, 10);
 
     (void)dv;
+    if (err)
+        return err;
     if (*end || n < 16 || n > 10000000)
         return fail(cmd, "must be a number of sessions between 16 and 10000000");
     srv(cmd)->cache_size = (int)n;
@@ -427,6 +432,13 @@ static int check_server(apr_pool_t *p, server_rec *s, sence_srv_conf *sc)
                      s->server_hostname, s->port);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
+    if (gated && s->is_virtual && !sc->public_url_here)
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
+                     SLOG(1005) "virtual host %s:%d gates courses with the main server's "
+                                "SencePublicURL %s; if this host has another name, set "
+                                "SencePublicURL in its <VirtualHost> or the session cookie "
+                                "lands on the other host",
+                     s->server_hostname, s->port, sc->public_url);
     if ((why = sence_callback_url(p, sc->public_url, sence_callback_path(sc), "/retoma",
                                   &sc->url_retoma)) != NULL ||
         (why = sence_callback_url(p, sc->public_url, sence_callback_path(sc), "/error",

@@ -44,51 +44,80 @@ static const char *eval_value(request_rec *r, const sence_value_t *v, const char
     return v->literal ? v->literal : "";
 }
 
-static int config_error(request_rec *r, const char *what, const char *why)
-{
-    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, SLOG(2001) "%s for %s: %s", what, r->uri, why);
-    return sence_page_message(r, HTTP_INTERNAL_SERVER_ERROR, "Curso mal configurado",
-                              "El acceso a este curso con registro de asistencia SENCE no está "
-                              "bien configurado. Avise al organismo capacitador (OTEC).",
-                              NULL, NULL);
-}
+typedef enum {
+    WHO_OK,
+    WHO_CONFIG,   /* the configuration cannot produce a request: 500 */
+    WHO_NO_RUN,   /* no identity: 403 */
+    WHO_BAD_RUN,  /* identity is not a valid RUN: 403 */
+    WHO_NO_COURSE /* codes computed from the URL are not valid codes: 404 */
+} who_status;
 
-/* Fills who/which course; returns OK, or the status of the page already sent. */
-static int identify(request_rec *r, const sence_dir_conf *d, participant_t *p)
+/* Works out who the participant is and which course this is; reason says why not. */
+static who_status identify(request_rec *r, const sence_dir_conf *d, participant_t *p,
+                           const char **reason)
 {
     sence_env env = d->env == SENCE_ENV_PRODUCTION ? SENCE_ENV_PRODUCTION : SENCE_ENV_TEST;
-    const char *err = NULL, *raw, *why;
+    const char *err = NULL, *raw;
     sence_run_status st;
 
+    if (!d->token || !d->rut_otec || !d->linea) {
+        *reason = "SenceRutOtec, SenceToken and SenceLinea are required";
+        return WHO_CONFIG;
+    }
     raw = d->run ? ap_expr_str_exec(r, d->run, &err) : r->user;
-    if (err)
-        return config_error(r, "SenceRun", err);
-    st = sence_run_normalize(raw, p->run);
-    if (st != SENCE_RUN_OK) {
-        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
-                      SLOG(2002) "participant RUN '%s' for %s is %s; nothing sent to SENCE",
-                      raw ? raw : "", r->uri, sence_run_status_text(st));
-        return sence_page_message(
-            r, HTTP_FORBIDDEN, "RUN no disponible",
-            st == SENCE_RUN_EMPTY
-                ? "No pudimos identificar su RUN, necesario para registrar su asistencia en "
-                  "SENCE. Inicie sesión en la plataforma y vuelva a intentarlo."
-                : "El RUN registrado en su perfil no es válido (revise el dígito verificador). "
-                  "Pida al organismo capacitador (OTEC) que lo corrija.",
-            NULL, NULL);
+    if (err) {
+        *reason = apr_pstrcat(r->pool, "SenceRun: ", err, NULL);
+        return WHO_CONFIG;
+    }
+    if ((st = sence_run_normalize(raw, p->run)) != SENCE_RUN_OK) {
+        *reason = apr_psprintf(r->pool, "participant RUN '%s' is %s", raw ? raw : "",
+                               sence_run_status_text(st));
+        return st == SENCE_RUN_EMPTY ? WHO_NO_RUN : WHO_BAD_RUN;
     }
     p->linea = d->linea;
     p->cod_sence = eval_value(r, &d->cod_sence, &err);
     if (!err)
         p->codigo_curso = eval_value(r, &d->codigo_curso, &err);
-    if (err)
-        return config_error(r, "SenceCodSence/SenceCodigoCurso", err);
-    if ((why = sence_check_cod_sence(p->cod_sence, p->linea, env)) != NULL ||
-        (why = sence_check_codigo_curso(p->codigo_curso, env)) != NULL)
-        return config_error(r, "course codes", why);
-    if (!d->token || !d->rut_otec || !p->linea)
-        return config_error(r, "OTEC", "SenceRutOtec, SenceToken and SenceLinea are required");
-    return OK;
+    if (err) {
+        *reason = apr_pstrcat(r->pool, "SenceCodSence/SenceCodigoCurso: ", err, NULL);
+        return WHO_CONFIG;
+    }
+    if ((*reason = sence_check_cod_sence(p->cod_sence, p->linea, env)) != NULL ||
+        (*reason = sence_check_codigo_curso(p->codigo_curso, env)) != NULL)
+        return d->cod_sence.expr || d->codigo_curso.expr ? WHO_NO_COURSE : WHO_CONFIG;
+    return WHO_OK;
+}
+
+static int refuse(request_rec *r, who_status st, const char *reason)
+{
+    switch (st) {
+    case WHO_NO_RUN:
+    case WHO_BAD_RUN:
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                      SLOG(2002) "%s for %s; nothing sent to SENCE", reason, r->uri);
+        return sence_page_message(
+            r, HTTP_FORBIDDEN, "RUN no disponible",
+            st == WHO_NO_RUN
+                ? "No pudimos identificar su RUN, necesario para registrar su asistencia en "
+                  "SENCE. Inicie sesión en la plataforma y vuelva a intentarlo."
+                : "El RUN registrado en su perfil no es válido (revise el dígito verificador). "
+                  "Pida al organismo capacitador (OTEC) que lo corrija.",
+            NULL, NULL);
+    case WHO_NO_COURSE:
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, SLOG(2007) "no SENCE course for %s: %s",
+                      r->uri, reason);
+        return sence_page_message(r, HTTP_NOT_FOUND, "Curso no encontrado",
+                                  "La dirección no corresponde a un curso con registro de "
+                                  "asistencia SENCE. Revise el enlace.",
+                                  NULL, NULL);
+    default:
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, SLOG(2001) "misconfigured gate for %s: %s",
+                      r->uri, reason);
+        return sence_page_message(r, HTTP_INTERNAL_SERVER_ERROR, "Curso mal configurado",
+                                  "El acceso a este curso con registro de asistencia SENCE no "
+                                  "está bien configurado. Avise al organismo capacitador (OTEC).",
+                                  NULL, NULL);
+    }
 }
 
 static int has_session(request_rec *r, const participant_t *p)
@@ -192,15 +221,16 @@ static int gate(request_rec *r, const sence_dir_conf *d)
 {
     request_rec *top = root_request(r);
     participant_t p;
-    int rv;
+    const char *reason = NULL;
+    who_status st;
 
     if (apr_table_get(top->notes, SENCE_NOTE_PASSED) || is_callback_uri(r))
         return DECLINED;
     if (!sence_store())
-        return config_error(r, "store", "the session store is not available");
+        return refuse(r, WHO_CONFIG, "the session store is not available");
     memset(&p, 0, sizeof(p));
-    if ((rv = identify(r, d, &p)) != OK)
-        return rv;
+    if ((st = identify(r, d, &p, &reason)) != WHO_OK)
+        return refuse(r, st, reason);
     if (has_session(r, &p)) {
         apr_table_setn(top->notes, SENCE_NOTE_PASSED, "1");
         return DECLINED;
@@ -230,16 +260,27 @@ static const sence_dir_conf *gated(request_rec *r)
     return d && d->enabled == 1 ? d : NULL;
 }
 
-/* Without authentication the identity is known now: gate before anything else runs. */
+/* Without authentication the identity is known here, before authorization: a live session
+ * is recognised now. Anything else is answered in fixups, once Require has run, so a client
+ * that authorization refuses never sees a gate page (it carries the OTEC's token). */
 int sence_gate_access(request_rec *r)
 {
     const sence_dir_conf *d = gated(r);
-    return d && !ap_auth_type(r) ? gate(r, d) : DECLINED;
+    request_rec *top = root_request(r);
+    participant_t p;
+    const char *reason;
+
+    if (!d || ap_auth_type(r) || !sence_store() || apr_table_get(top->notes, SENCE_NOTE_PASSED))
+        return DECLINED;
+    memset(&p, 0, sizeof(p));
+    if (identify(r, d, &p, &reason) == WHO_OK && has_session(r, &p))
+        apr_table_setn(top->notes, SENCE_NOTE_PASSED, "1");
+    return DECLINED;
 }
 
-/* With authentication, REMOTE_USER exists only after check_user_id: gate first in fixups. */
+/* First among fixups: after authentication (REMOTE_USER exists) and authorization. */
 int sence_gate_fixups(request_rec *r)
 {
     const sence_dir_conf *d = gated(r);
-    return d && ap_auth_type(r) ? gate(r, d) : DECLINED;
+    return d ? gate(r, d) : DECLINED;
 }

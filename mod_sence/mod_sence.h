@@ -57,6 +57,7 @@ typedef struct {
 typedef struct {
     const char *callback_path;
     const char *public_url;
+    int public_url_here;          /* set in this server, not inherited */
     int cache_size;               /* 0 unset */
     apr_array_header_t *sections; /* sence_section_t */
     /* derived at startup */

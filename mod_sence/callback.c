@@ -155,7 +155,7 @@ static int on_callback(request_rec *r, sence_cb_kind kind)
     int status;
 
     if (r->method_number != M_POST) {
-        apr_table_setn(r->headers_out, "Allow", "POST");
+        ap_allow_methods(r, 1, "POST", NULL);
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, SLOG(3004) "%s %s refused: SENCE POSTs here",
                       r->method, r->uri);
         return HTTP_METHOD_NOT_ALLOWED;

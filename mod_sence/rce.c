@@ -95,8 +95,6 @@ const char *sence_rce_parse_callback(apr_pool_t *p, apr_table_t *form, sence_cb_
         if ((why = field(form, spec[i].name, spec[i].max, required, slot)) != NULL)
             return apr_psprintf(p, "field %s %s", spec[i].name, why);
     }
-    if (!sence_id_wellformed(out->id_alumno))
-        return "field IdSesionAlumno is not an id this module issued";
     if ((why = parse_linea(apr_table_get(form, "LineaCapacitacion"), &out->linea)) != NULL)
         return why;
     if (kind == SENCE_CB_ERROR) {

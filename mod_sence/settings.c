@@ -22,8 +22,9 @@ const char *sence_check_token(const char *token)
 
     if (n == 0)
         return "the token is empty";
-    if (n > SENCE_MAX_TOKEN)
-        return "the token is longer than SENCE's 36 characters";
+    if (n != SENCE_MAX_TOKEN)
+        return "SENCE tokens have exactly 36 characters (a GUID such as "
+               "3f2504e0-4f89-11d3-9a0c-0305e82c3301); copy it whole";
     if (strspn(token, "0123456789abcdefABCDEFghijklmnopqrstuvwxyzGHIJKLMNOPQRSTUVWXYZ-") != n)
         return "the token may hold only letters, digits and hyphens (a GUID from SENCE)";
     return NULL;

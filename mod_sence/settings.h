@@ -11,7 +11,7 @@ typedef enum { SENCE_ENV_UNSET = -1, SENCE_ENV_TEST = 0, SENCE_ENV_PRODUCTION = 
 /* RUT of the OTEC: normalised into out. */
 const char *sence_check_rut(const char *in, char out[SENCE_RUN_MAX + 1]);
 
-/* Token: 1 to 36 characters of letters, digits and hyphens (SENCE issues GUIDs). */
+/* Token: 36 characters of letters, digits and hyphens (SENCE issues GUIDs). */
 const char *sence_check_token(const char *token);
 
 const char *sence_check_linea(const char *s, int *out);

@@ -27,7 +27,7 @@ is(scalar(my @c = sence_cookies($r1)), 0, 'gate page sets no session cookie');
     my @src = SenceTest::check_page_scripts($r1);
     my ($src) = grep { /sence\.js/ } @src;
     if ($src) {
-        my $js = $ua->request(GET URI->new_abs($src, $r1->base));
+        my $js = $ua->request(GET(URI->new_abs($src, $r1->base)->as_string));
         is($js->code, 200, 'sence.js served');
         like(scalar($js->header('Content-Type')) // '', qr{javascript}i, 'sence.js content type');
     }
@@ -85,6 +85,10 @@ for my $case ([undef, 'missing RUN'], ['12345678-9', 'wrong check digit'],
     is($res->code, 200, 'Sence Off: 200 without session or RUN');
     like($res->decoded_content, qr/CONTENIDO-LIBRE/, 'Sence Off: content');
 }
+
+# SenceTokenFile: the token comes from the file.
+check_gate_page(new_ua(run => $run)->request(GET url('/tokenfile/')), run => $run, token => OLD_TOKEN,
+                name => 'SenceTokenFile');
 
 # Nothing outside the gated locations is touched.
 is(new_ua()->request(GET url('/index.html'))->code, 200, 'ungated page: 200');

@@ -13,10 +13,10 @@ use SenceTest qw(:all);
 
 my $run = '22222222-2';
 
-# A fresh attempt: the gate form's fields.
+# A fresh attempt, made in a fresh browser: the gate form's fields.
 sub attempt {
-    my ($ua, $path) = @_;
-    my $res = $ua->request(GET url($path // '/curso/'));
+    my (undef, $path) = @_;
+    my $res = new_ua(run => $run)->request(GET url($path // '/curso/'));
     my ($f) = gate_form($res) or return;
     return scalar form_fields($f);
 }
@@ -55,14 +55,18 @@ my $ua = new_ua(run => $run);
 # Forged / unknown IdSesionAlumno: 410.
 {
     my $g = attempt($ua);
-    my $mark = log_mark();
-    my $res = sence_callback($ua, 'retoma',
-        callback_fields($g, IdSesionAlumno => 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'));
-    rejected($res, $mark, 410, qr/IdSesionAlumno|unknown|desconocid|not found|no pending|expired|used/i,
-             'forged IdSesionAlumno');
-    # the real attempt is untouched by the forgery
-    $res = sence_callback($ua, 'retoma', callback_fields($g));
-    is($res->code, 303, 'real attempt still usable after a forged callback');
+    my @c = ('A' .. 'Z', 'a' .. 'z', 0 .. 9, '-', '_');
+    my $len = length($g->{IdSesionAlumno} // '') || 24;
+    my $forged = join '', map { $c[rand @c] } 1 .. $len;
+    for my $id ($forged, 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', 'sesion-123') {
+        my $mark = log_mark();
+        my $res = sence_callback($ua, 'retoma', callback_fields($g, IdSesionAlumno => $id));
+        rejected($res, $mark, 410, qr/IdSesionAlumno|unknown|desconocid|not found|no pending|expired|used/i,
+                 'unknown IdSesionAlumno ' . length($id) . ' chars');
+    }
+    # the real attempt is untouched by the forgeries
+    my $res = sence_callback(new_ua(run => $run), 'retoma', callback_fields($g));
+    is($res->code, 303, 'real attempt still usable after forged callbacks');
 }
 
 # Fields differing from what the gate sent: 403, and the attempt is consumed.
@@ -107,7 +111,7 @@ for my $case (['', 'empty body'],
 for my $what (qw(retoma error)) {
     my $mark = log_mark();
     my $res = $ua->request(GET url(CB . "/$what"));
-    is($res->code, 405, "GET $what: 405");
+    rejected($res, $mark, 405, qr/GET|method/i, "GET $what");
     like(scalar($res->header('Allow')) // '', qr/POST/, "GET $what: Allow lists POST");
 }
 

@@ -69,7 +69,10 @@ int main(void)
     apr_table_set(t, "ZonaHoraria", "");
     CHECK(sence_rce_parse_callback(p, t, SENCE_CB_SUCCESS, 1, &cb) == NULL);
     /* malformed ones */
+    /* an id of another shape is well-formed input: the store answers "unknown" for it */
     t = valid_form(p, "not-ours");
+    CHECK(sence_rce_parse_callback(p, t, SENCE_CB_SUCCESS, 1, &cb) == NULL);
+    t = valid_form(p, apr_psprintf(p, "%0150d", 7));
     CHECK(sence_rce_parse_callback(p, t, SENCE_CB_SUCCESS, 1, &cb) != NULL);
     t = valid_form(p, id);
     apr_table_unset(t, "RunAlumno");

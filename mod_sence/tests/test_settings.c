@@ -21,6 +21,8 @@ int main(void)
     CHECK(sence_check_token("") != NULL);
     CHECK(sence_check_token("3f2504e0-4f89-11d3-9a0c-0305e82c33012") != NULL);
     CHECK(sence_check_token("abc def") != NULL);
+    CHECK(sence_check_token("1234") != NULL);
+    CHECK(sence_check_token("3f2504e0-4f89-11d3-9a0c-0305e82c330 ") != NULL);
 
     CHECK(sence_check_linea("3", &linea) == NULL && linea == 3);
     CHECK(sence_check_linea("2", &linea) != NULL);

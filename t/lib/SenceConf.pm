@@ -6,7 +6,7 @@ use warnings FATAL => 'all';
 
 use Exporter 'import';
 our @EXPORT_OK = qw(RUT TOKEN BAD_TOKEN OLD_TOKEN %COURSE %ROSTER %HTPASSWD
-                    GRACEFUL_CODES_A GRACEFUL_CODES_B write_graceful_codes);
+                    GRACEFUL_CODES_A GRACEFUL_CODES_B write_graceful_codes write_token_file);
 our %EXPORT_TAGS = (all => \@EXPORT_OK);
 
 use constant RUT       => '76543210-3';
@@ -38,6 +38,21 @@ our %HTPASSWD = (
     '22222222-2' => 'secreto3',
     'profesor'   => 'secreto4',   # not a RUN
 );
+
+# Writes t/conf/sence_token.conf (mode 0600), read by SenceTokenFile in <Location /tokenfile/>.
+# It holds OLD_TOKEN so that the gate page shows which token was used.
+sub write_token_file {
+    my ($t_dir) = @_;
+    my $file = "$t_dir/conf/sence_token.conf";
+    unlink $file;
+    my $old = umask 077;
+    open my $fh, '>', $file or die "cannot write $file: $!";
+    umask $old;
+    print $fh OLD_TOKEN, "\n";
+    close $fh or die "cannot write $file: $!";
+    chmod 0600, $file;
+    return $file;
+}
 
 sub GRACEFUL_CODES_A () { $COURSE{G1} }
 sub GRACEFUL_CODES_B () { $COURSE{G2} }

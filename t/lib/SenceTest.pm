@@ -22,7 +22,7 @@ use SenceConf qw(:all);
 
 our @EXPORT_OK = qw(base_url url new_ua gate_form form_fields check_gate_page submit_form
                     login_form autopost_form roundtrip sence_callback callback_fields
-                    log_mark log_since wait_log sence_cookies error_page_codes
+                    log_mark log_since wait_log sence_cookies
                     is_gate_page FIELDS CB);
 our %EXPORT_TAGS = (all => \@EXPORT_OK);
 
@@ -89,6 +89,7 @@ sub is_gate_page {
 # name => value of every input of a form (last one wins), plus the list of names.
 sub form_fields {
     my $form = shift;
+    return wantarray ? ({}, []) : {} unless $form;
     my (%v, @names);
     for my $in ($form->inputs) {
         my $n = $in->name;
@@ -233,9 +234,6 @@ sub sence_cookies {
     }
     return @c;
 }
-
-# Codes listed in an error page: those of GlosaError as shown; returns text for matching.
-sub error_page_codes { my $res = shift; return $res->decoded_content // '' }
 
 # ---- full round trip -----------------------------------------------------------------
 # GET $path -> gate form -> simulator IniciarSesion -> login page (run/clave) -> auto-POST

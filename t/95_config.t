@@ -1,0 +1,80 @@
+# Startup validation: `httpd -t` refuses configurations the module cannot work with.
+use strict;
+use warnings FATAL => 'all';
+use FindBin; use lib "$FindBin::Bin/lib";
+
+use Test::More;
+use Apache::Test ();
+use File::Temp qw(tempdir);
+use SenceConf qw(:all);
+
+my $cfg   = Apache::Test::config();
+my $httpd = $cfg->{vars}{httpd} or BAIL_OUT('no httpd');
+my $t_dir = Apache::Test::vars('t_dir');
+my $mpm   = $ENV{SENCE_TEST_MPM} || 'event';
+my $mods  = $ENV{SENCE_MODULES_DIR} or BAIL_OUT('SENCE_MODULES_DIR not set');
+my $tmp   = tempdir(CLEANUP => 1);
+my $tok   = TOKEN;
+
+my %good = (
+    public   => 'SencePublicURL http://localhost:8529',
+    rut      => 'SenceRutOtec 76543210-3',
+    token    => "SenceToken $tok",
+    endpoint => 'SenceEndpoint http://localhost:8529/rcetest',
+    extra    => '',
+    location => join("\n", '<Location /c/>', '    Sence On', '    SenceCodSence 1234567890',
+                     '    SenceCodigoCurso RLAB-19-02-08-0071-1', '    SenceLinea 3', '</Location>'),
+);
+
+# Runs httpd -t on the good configuration with some parts replaced; returns (exit, output).
+sub check {
+    my %over = @_;
+    my %c = (%good, %over);
+    my $file = "$tmp/httpd.conf";
+    open my $fh, '>', $file or die "$file: $!";
+    print $fh <<"EOC";
+Include "$t_dir/conf/inherit-$mpm.conf"
+LoadModule sence_module "$mods/mod_sence.so"
+ServerName localhost
+Listen 127.0.0.1:1
+PidFile "$tmp/httpd.pid"
+ErrorLog "$tmp/error_log"
+DefaultRuntimeDir "$tmp"
+$c{public}
+$c{rut}
+$c{token}
+$c{endpoint}
+$c{extra}
+$c{location}
+EOC
+    close $fh;
+    my $out = `"$httpd" -t -f "$file" 2>&1`;
+    my $rc = $? >> 8;
+    if (open my $el, '<', "$tmp/error_log") { local $/; $out .= <$el> // '' }
+    return ($rc, $out);
+}
+
+my ($rc, $out) = check();
+is($rc, 0, 'the reference configuration passes httpd -t') or diag($out);
+
+my $long = 'http://' . ('a' x 80) . '.example.cl';
+for my $case (
+    [ { public => "SencePublicURL $long" },                        qr/100/,                'callback URL over 100 characters' ],
+    [ { rut => 'SenceRutOtec 76543210-4' },                         qr/RUT|RutOtec/i,       'RUT with a wrong check digit' ],
+    [ { rut => 'SenceRutOtec 76.543.210' },                         qr/RUT|RutOtec/i,       'malformed RUT' ],
+    [ { token => '' },                                              qr/token/i,             'gated location without a token' ],
+    [ { location => $good{location} =~ s/SenceLinea 3/SenceLinea 5/r },                    qr/Linea/i,       'line 5' ],
+    [ { location => $good{location} =~ s/SenceCodSence 1234567890/SenceCodSence 12345/r }, qr/CodSence/i,    'CodSence too short' ],
+    [ { location => $good{location} =~ s/SenceCodigoCurso \S+/SenceCodigoCurso ABC/r },    qr/CodigoCurso/i, 'CodigoCurso too short' ],
+    [ { extra => 'SenceSessionLifetime 4x' },                       qr/SenceSessionLifetime|duration/i, 'bad duration' ],
+    [ { extra => 'SenceEnvironment staging' },                      qr/SenceEnvironment|test|production/i, 'unknown environment' ],
+    [ { extra => 'SenceRun "%{REMOTE_USER"' },                      qr/SenceRun|expr/i,    'SenceRun expression that does not parse' ],
+    [ { public => 'SencePublicURL localhost:8529' },                qr/SencePublicURL|URL/i, 'SencePublicURL without a scheme' ],
+) {
+    my ($over, $re, $what) = @$case;
+    my ($rc, $out) = check(%$over);
+    isnt($rc, 0, "$what: httpd -t fails");
+    like($out, $re, "$what: the message says why") or diag($out);
+}
+
+done_testing;

@@ -34,6 +34,14 @@ is(scalar(my @c = sence_cookies($r1)), 0, 'gate page sets no session cookie');
     else { fail('sence.js referenced') }
 }
 
+# Authorization runs before the gate answers: a refused client never sees the gate page
+# (it carries the OTEC's token) nor gets a pending attempt.
+{
+    my $res = $ua->request(GET url('/curso/denegado/'));
+    is($res->code, 403, 'Require all denied in a gated location: 403');
+    unlike($res->decoded_content // '', qr/IdSesionAlumno|5F3C8A12/, 'refused client sees no gate form or token');
+}
+
 # HEAD behaves as GET.
 my $h = $ua->request(HEAD url('/curso/'));
 is($h->code, 200, 'HEAD: 200');

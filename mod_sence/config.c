@@ -17,6 +17,7 @@ void *sence_create_dir_conf(apr_pool_t *p, char *dir)
     d->env = SENCE_ENV_UNSET;
     d->lifetime = -1;
     d->login_timeout = -1;
+    sence_moodle_dir_init(&d->moodle);
     return d;
 }
 
@@ -40,6 +41,7 @@ void *sence_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     d->run = PICK(run);
     d->lifetime = PICK_SET(lifetime, -1);
     d->login_timeout = PICK_SET(login_timeout, -1);
+    sence_moodle_dir_merge(&d->moodle, &base->moodle, &add->moodle);
     return d;
 }
 
@@ -49,6 +51,7 @@ void *sence_create_srv_conf(apr_pool_t *p, server_rec *s)
 
     (void)s;
     sc->sections = apr_array_make(p, 4, sizeof(sence_section_t));
+    sence_moodle_srv_init(p, &sc->moodle);
     return sc;
 }
 
@@ -61,6 +64,7 @@ void *sence_merge_srv_conf(apr_pool_t *p, void *basev, void *addv)
     sc->public_url_here = add->public_url_here;
     sc->cache_size = PICK_SET(cache_size, 0);
     sc->sections = add->sections;
+    sence_moodle_srv_merge(p, &sc->moodle, &base->moodle, &add->moodle);
     return sc;
 }
 
@@ -348,6 +352,31 @@ const command_rec sence_cmds[] = {
                   "scheme://host[:port] of this site, used to build UrlRetoma/UrlError"),
     AP_INIT_TAKE1("SenceSessionCacheSize", set_cache_size, NULL, RSRC_CONF,
                   "Capacity of the shared-memory session store, in records"),
+    AP_INIT_FLAG("SenceMoodle", sence_moodle_set_flag, NULL, RSRC_CONF | ACCESS_CONF,
+                 "On: participant, course and codes come from Moodle's database (mod_dbd)"),
+    AP_INIT_TAKE1("SenceMoodleRunField", sence_moodle_set_run_field, NULL, RSRC_CONF | ACCESS_CONF,
+                  "idnumber (default) or username: where the RUN is"),
+    AP_INIT_ITERATE("SenceMoodleGatedRoles", sence_moodle_set_list, DIR_OFFSET(moodle.gated_roles),
+                    RSRC_CONF | ACCESS_CONF,
+                    "Role shortnames that must start a SENCE session (default student)"),
+    AP_INIT_ITERATE("SenceMoodleExemptRoles", sence_moodle_set_list,
+                    DIR_OFFSET(moodle.exempt_roles), RSRC_CONF | ACCESS_CONF,
+                    "Role shortnames that pass (default editingteacher manager)"),
+    AP_INIT_ITERATE("SenceMoodleExemptGroups", sence_moodle_set_list,
+                    DIR_OFFSET(moodle.exempt_groups), RSRC_CONF | ACCESS_CONF,
+                    "Names of course groups whose members pass (Agrupador excluyente)"),
+    AP_INIT_TAKE1("SenceMoodlePrefix", sence_moodle_set_srv, "prefix", RSRC_CONF,
+                  "Moodle's table prefix (default mdl_)"),
+    AP_INIT_TAKE1("SenceMoodleCookie", sence_moodle_set_srv, "cookie", RSRC_CONF,
+                  "Moodle's session cookie name (default MoodleSession)"),
+    AP_INIT_TAKE1("SenceMoodleCacheTTL", sence_moodle_set_srv, "ttl", RSRC_CONF,
+                  "How long database answers are cached (default 30s; off)"),
+    AP_INIT_TAKE1("SenceMoodleMaxBody", sence_moodle_set_srv, "max_body", RSRC_CONF,
+                  "Largest AJAX body inspected for a course, in bytes (default 65536)"),
+    AP_INIT_TAKE2("SenceMoodleQuery", sence_moodle_set_query, NULL, RSRC_CONF,
+                  "Replace one of the SQL queries: NAME \"SQL\" ({p} is the table prefix)"),
+    AP_INIT_RAW_ARGS("SenceMoodleCourse", sence_moodle_set_course, NULL, RSRC_CONF,
+                     "COURSE-ID|SHORTNAME CODSENCE [CODIGOCURSO [LINEA]]"),
     {NULL},
 };
 
@@ -369,7 +398,7 @@ sence_dir_conf *sence_section_effective(apr_pool_t *p, server_rec *s, const senc
     return sence_merge_dir_conf(p, d, me->conf);
 }
 
-static const char *check_section(apr_pool_t *p, const sence_dir_conf *d)
+static const char *check_section(apr_pool_t *p, server_rec *s, const sence_dir_conf *d)
 {
     sence_env env = d->env == SENCE_ENV_PRODUCTION ? SENCE_ENV_PRODUCTION : SENCE_ENV_TEST;
     const char *why;
@@ -380,6 +409,8 @@ static const char *check_section(apr_pool_t *p, const sence_dir_conf *d)
     if (!d->token)
         return "no SenceToken or SenceTokenFile: set the OTEC's token here, in the virtual host "
                "or a parent <Location>";
+    if (d->moodle.enabled == 1)
+        return sence_moodle_check(p, s, d, &why) ? NULL : why;
     if (!d->linea)
         return "no SenceLinea: set the training line (1, 3 or 6)";
     if (!d->codigo_curso.literal && !d->codigo_curso.expr)
@@ -398,7 +429,7 @@ static int check_gated(apr_pool_t *p, server_rec *s, const sence_dir_conf *d, co
 {
     const char *why;
 
-    if (d->enabled != 1 || (why = check_section(p, d)) == NULL)
+    if (d->enabled != 1 || (why = check_section(p, s, d)) == NULL)
         return OK;
     ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, SLOG(1002) "gated section %s (%s): %s", path, where,
                  why);

@@ -7,13 +7,6 @@
 #include <apr_strings.h>
 #include <util_cookies.h>
 
-typedef struct {
-    char run[SENCE_RUN_MAX + 1];
-    const char *cod_sence;
-    const char *codigo_curso;
-    int linea;
-} participant_t;
-
 static request_rec *root_request(request_rec *r)
 {
     while (r->main || r->prev)
@@ -44,24 +37,23 @@ static const char *eval_value(request_rec *r, const sence_value_t *v, const char
     return v->literal ? v->literal : "";
 }
 
-typedef enum {
-    WHO_OK,
-    WHO_CONFIG,   /* the configuration cannot produce a request: 500 */
-    WHO_NO_RUN,   /* no identity: 403 */
-    WHO_BAD_RUN,  /* identity is not a valid RUN: 403 */
-    WHO_NO_COURSE /* codes computed from the URL are not valid codes: 404 */
-} who_status;
-
 /* Works out who the participant is and which course this is; reason says why not. */
-static who_status identify(request_rec *r, const sence_dir_conf *d, participant_t *p,
-                           const char **reason)
+static sence_who identify(request_rec *r, const sence_dir_conf *d, sence_participant_t *p,
+                          const char **reason)
 {
     sence_env env = d->env == SENCE_ENV_PRODUCTION ? SENCE_ENV_PRODUCTION : SENCE_ENV_TEST;
     const char *err = NULL, *raw;
     sence_run_status st;
 
-    if (!d->token || !d->rut_otec || !d->linea) {
-        *reason = "SenceRutOtec, SenceToken and SenceLinea are required";
+    if (!d->token || !d->rut_otec) {
+        *reason = "SenceRutOtec and SenceToken are required";
+        return WHO_CONFIG;
+    }
+    p->subject = "";
+    if (d->moodle.enabled == 1)
+        return sence_moodle_identify(r, d, p, reason);
+    if (!d->linea) {
+        *reason = "SenceLinea is required";
         return WHO_CONFIG;
     }
     raw = d->run ? ap_expr_str_exec(r, d->run, &err) : r->user;
@@ -88,7 +80,26 @@ static who_status identify(request_rec *r, const sence_dir_conf *d, participant_
     return WHO_OK;
 }
 
-static int refuse(request_rec *r, who_status st, const char *reason)
+typedef struct {
+    sence_who st;
+    const char *reason;
+    sence_participant_t who;
+} identity_t;
+
+/* identify() once per request: the access phase's answer is reused by fixups. */
+static identity_t *identity(request_rec *r, const sence_dir_conf *d)
+{
+    identity_t *id = ap_get_module_config(r->request_config, &sence_module);
+
+    if (!id) {
+        id = apr_pcalloc(r->pool, sizeof(*id));
+        id->st = identify(r, d, &id->who, &id->reason);
+        ap_set_module_config(r->request_config, &sence_module, id);
+    }
+    return id;
+}
+
+static int refuse(request_rec *r, sence_who st, const char *reason)
 {
     switch (st) {
     case WHO_NO_RUN:
@@ -103,6 +114,22 @@ static int refuse(request_rec *r, who_status st, const char *reason)
                 : "El RUN registrado en su perfil no es válido (revise el dígito verificador). "
                   "Pida al organismo capacitador (OTEC) que lo corrija.",
             NULL, NULL);
+    case WHO_PASS:
+    case WHO_OK:
+        return DECLINED;
+    case WHO_UNAVAILABLE:
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      SLOG(2008) "%s refused: the LMS database did not answer (fail closed)",
+                      r->uri);
+        return sence_page_message(r, HTTP_SERVICE_UNAVAILABLE, "Servicio no disponible",
+                                  "No pudimos verificar su acceso al curso en este momento. "
+                                  "Intente nuevamente en unos minutos.",
+                                  NULL, NULL);
+    case WHO_TOO_LARGE:
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                      SLOG(2009) "%s refused: body larger than SenceMoodleMaxBody, not inspected",
+                      r->uri);
+        return HTTP_REQUEST_ENTITY_TOO_LARGE;
     case WHO_NO_COURSE:
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, SLOG(2007) "no SENCE course for %s: %s",
                       r->uri, reason);
@@ -120,7 +147,7 @@ static int refuse(request_rec *r, who_status st, const char *reason)
     }
 }
 
-static int has_session(request_rec *r, const participant_t *p)
+static int has_session(request_rec *r, const sence_participant_t *p)
 {
     const char *name = sence_cookie_name(r->pool, p->cod_sence, p->codigo_curso, p->linea);
     const char *id = NULL;
@@ -130,10 +157,11 @@ static int has_session(request_rec *r, const participant_t *p)
         return 0;
     if (sence_store_get(sence_store(), SENCE_KIND_SESSION, id, apr_time_now(), &rec) != APR_SUCCESS)
         return 0;
-    if (strcmp(rec.run, p->run) != 0) {
+    if (strcmp(rec.run, p->run) != 0 || strcmp(rec.subject, p->subject) != 0) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
-                      SLOG(2003) "session cookie of RUN %s presented by RUN %s: not honoured",
-                      rec.run, p->run);
+                      SLOG(2003) "session cookie of RUN %s (%s) presented by RUN %s (%s): not "
+                                 "honoured",
+                      rec.run, rec.subject, p->run, p->subject);
         return 0;
     }
     if (strcmp(rec.cod_sence, p->cod_sence) != 0 ||
@@ -174,7 +202,7 @@ static void remember_url(request_rec *r, sence_record_t *rec)
                       sizeof(rec->url));
 }
 
-static int send_to_sence(request_rec *r, const sence_dir_conf *d, const participant_t *p)
+static int send_to_sence(request_rec *r, const sence_dir_conf *d, const sence_participant_t *p)
 {
     sence_srv_conf *sc = ap_get_module_config(r->server->module_config, &sence_module);
     apr_time_t now = apr_time_now();
@@ -184,6 +212,7 @@ static int send_to_sence(request_rec *r, const sence_dir_conf *d, const particip
 
     memset(&rec, 0, sizeof(rec));
     memcpy(rec.run, p->run, sizeof(rec.run));
+    sence_strlcpy(rec.subject, p->subject, sizeof(rec.subject));
     sence_strlcpy(rec.cod_sence, p->cod_sence, sizeof(rec.cod_sence));
     sence_strlcpy(rec.codigo_curso, p->codigo_curso, sizeof(rec.codigo_curso));
     rec.linea = p->linea;
@@ -220,18 +249,20 @@ static int send_to_sence(request_rec *r, const sence_dir_conf *d, const particip
 static int gate(request_rec *r, const sence_dir_conf *d)
 {
     request_rec *top = root_request(r);
-    participant_t p;
-    const char *reason = NULL;
-    who_status st;
+    identity_t *id;
 
     if (apr_table_get(top->notes, SENCE_NOTE_PASSED) || is_callback_uri(r))
         return DECLINED;
     if (!sence_store())
         return refuse(r, WHO_CONFIG, "the session store is not available");
-    memset(&p, 0, sizeof(p));
-    if ((st = identify(r, d, &p, &reason)) != WHO_OK)
-        return refuse(r, st, reason);
-    if (has_session(r, &p)) {
+    id = identity(r, d);
+    if (id->st == WHO_PASS) {
+        apr_table_setn(top->notes, SENCE_NOTE_PASSED, "1");
+        return DECLINED;
+    }
+    if (id->st != WHO_OK)
+        return refuse(r, id->st, id->reason);
+    if (has_session(r, &id->who)) {
         apr_table_setn(top->notes, SENCE_NOTE_PASSED, "1");
         return DECLINED;
     }
@@ -240,7 +271,7 @@ static int gate(request_rec *r, const sence_dir_conf *d)
     if (r->method_number != M_GET) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                       SLOG(2006) "%s %s refused: RUN %s has no SENCE session", r->method, r->uri,
-                      p.run);
+                      id->who.run);
         return wants_page(r) ? sence_page_message(r, HTTP_FORBIDDEN, "Sesión SENCE requerida",
                                                   "Debe iniciar sesión en SENCE antes de "
                                                   "continuar. Vuelva a abrir el curso.",
@@ -251,7 +282,7 @@ static int gate(request_rec *r, const sence_dir_conf *d)
     if (!wants_page(r))
         return sence_page_json(r, HTTP_UNAUTHORIZED, "sence_session_required",
                                "Debe iniciar sesión en SENCE.");
-    return send_to_sence(r, d, &p);
+    return send_to_sence(r, d, &id->who);
 }
 
 static const sence_dir_conf *gated(request_rec *r)
@@ -267,13 +298,13 @@ int sence_gate_access(request_rec *r)
 {
     const sence_dir_conf *d = gated(r);
     request_rec *top = root_request(r);
-    participant_t p;
-    const char *reason;
+    identity_t *id;
 
-    if (!d || ap_auth_type(r) || !sence_store() || apr_table_get(top->notes, SENCE_NOTE_PASSED))
+    if (!d || ap_auth_type(r) || !sence_store() || apr_table_get(top->notes, SENCE_NOTE_PASSED) ||
+        is_callback_uri(r))
         return DECLINED;
-    memset(&p, 0, sizeof(p));
-    if (identify(r, d, &p, &reason) == WHO_OK && has_session(r, &p))
+    id = identity(r, d);
+    if (id->st == WHO_PASS || (id->st == WHO_OK && has_session(r, &id->who)))
         apr_table_setn(top->notes, SENCE_NOTE_PASSED, "1");
     return DECLINED;
 }

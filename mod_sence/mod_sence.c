@@ -32,6 +32,8 @@ static int pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
 {
     (void)plog;
     (void)ptemp;
+    if (sence_moodle_pre_config(pconf) != APR_SUCCESS)
+        return HTTP_INTERNAL_SERVER_ERROR;
     return ap_mutex_register(pconf, MUTEX_TYPE, NULL, APR_LOCK_DEFAULT, 0);
 }
 
@@ -74,9 +76,9 @@ static void dump_config(apr_pool_t *p, server_rec *s);
 /* Runs for -t too, so a config test refuses what a start would refuse. */
 static int check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
 {
-    (void)pconf;
     (void)plog;
-    return sence_check_config(ptemp, s);
+    (void)ptemp;
+    return sence_check_config(pconf, s); /* derived URLs live as long as the config */
 }
 
 /* httpd -t -D DUMP_SENCE: the sections holding Sence directives (never the token). */
@@ -120,10 +122,11 @@ static int post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, s
     apr_uint32_t capacity = wanted_capacity(s);
 
     (void)plog;
-    (void)ptemp;
     store = NULL;
     if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG)
         return OK; /* the first, checking pass: nothing to keep yet */
+    if (sence_moodle_post_config(pconf, ptemp, s) != OK)
+        return HTTP_INTERNAL_SERVER_ERROR;
 
     retained = ap_retained_data_get(RETAINED_KEY);
     if (!retained)
@@ -154,6 +157,7 @@ static void child_init(apr_pool_t *p, server_rec *s)
 {
     apr_status_t rv;
 
+    sence_moodle_child_init(p, s);
     if (!retained || !store)
         return;
     rv = apr_global_mutex_child_init(&retained->mutex, apr_global_mutex_lockfile(retained->mutex),
@@ -178,6 +182,7 @@ static void register_hooks(apr_pool_t *p)
     ap_hook_fixups(sence_gate_fixups, NULL, NULL, APR_HOOK_REALLY_FIRST);
     ap_hook_handler(sence_callback_handler, NULL, NULL, APR_HOOK_REALLY_FIRST);
     sence_notice_register();
+    sence_moodle_register(p);
 }
 
 AP_DECLARE_MODULE(sence) = {STANDARD20_MODULE_STUFF, sence_create_dir_conf, sence_merge_dir_conf,

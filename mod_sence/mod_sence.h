@@ -7,6 +7,7 @@
 #include <http_log.h>
 #include <ap_expr.h>
 
+#include "moodle.h"
 #include "settings.h"
 #include "store.h"
 
@@ -44,6 +45,7 @@ typedef struct {
     ap_expr_info_t *run;
     apr_interval_time_t lifetime;      /* -1 unset */
     apr_interval_time_t login_timeout; /* -1 unset */
+    sence_moodle_dir_t moodle;
 } sence_dir_conf;
 
 /* A configuration section holding Sence directives, remembered for startup checks. */
@@ -60,10 +62,32 @@ typedef struct {
     int public_url_here;          /* set in this server, not inherited */
     int cache_size;               /* 0 unset */
     apr_array_header_t *sections; /* sence_section_t */
+    sence_moodle_srv_t moodle;
     /* derived at startup */
     const char *url_retoma;
     const char *url_error;
 } sence_srv_conf;
+
+/* Who asks and for which course, as the gate works it out. */
+typedef struct {
+    char run[SENCE_RUN_MAX + 1];
+    const char *subject; /* the LMS account behind the RUN ("moodle:42"), or "" */
+    const char *fullname;
+    const char *cod_sence;
+    const char *codigo_curso;
+    int linea;
+} sence_participant_t;
+
+typedef enum {
+    WHO_OK,
+    WHO_PASS,        /* not gated: not a gated course, anonymous, exempt */
+    WHO_CONFIG,      /* the configuration cannot produce a request: 500 */
+    WHO_NO_RUN,      /* no identity: 403 */
+    WHO_BAD_RUN,     /* identity is not a valid RUN: 403 */
+    WHO_NO_COURSE,   /* codes computed from the URL are not valid codes: 404 */
+    WHO_UNAVAILABLE, /* the LMS database does not answer: 503 */
+    WHO_TOO_LARGE    /* a body too large to inspect: 413 */
+} sence_who;
 
 /* config.c */
 extern const command_rec sence_cmds[];
@@ -90,6 +114,27 @@ const char *sence_cookie_name(apr_pool_t *p, const char *cod_sence, const char *
 /* notice.c */
 void sence_notice_add(request_rec *r, const char *session_id);
 void sence_notice_register(void);
+
+/* moodle.c */
+const char *sence_moodle_set_flag(cmd_parms *cmd, void *dv, int on);
+const char *sence_moodle_set_run_field(cmd_parms *cmd, void *dv, const char *arg);
+const char *sence_moodle_set_list(cmd_parms *cmd, void *dv, const char *arg);
+const char *sence_moodle_set_srv(cmd_parms *cmd, void *dv, const char *arg);
+const char *sence_moodle_set_query(cmd_parms *cmd, void *dv, const char *name, const char *sql);
+const char *sence_moodle_set_course(cmd_parms *cmd, void *dv, const char *args);
+int sence_moodle_pre_config(apr_pool_t *pconf);
+void sence_moodle_dir_init(sence_moodle_dir_t *m);
+void sence_moodle_dir_merge(sence_moodle_dir_t *out, const sence_moodle_dir_t *base,
+                            const sence_moodle_dir_t *add);
+void sence_moodle_srv_init(apr_pool_t *p, sence_moodle_srv_t *m);
+void sence_moodle_srv_merge(apr_pool_t *p, sence_moodle_srv_t *out, const sence_moodle_srv_t *base,
+                            const sence_moodle_srv_t *add);
+int sence_moodle_check(apr_pool_t *p, server_rec *s, const sence_dir_conf *d, const char **why);
+int sence_moodle_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s);
+void sence_moodle_child_init(apr_pool_t *p, server_rec *s);
+void sence_moodle_register(apr_pool_t *p);
+sence_who sence_moodle_identify(request_rec *r, const sence_dir_conf *d, sence_participant_t *who,
+                                const char **reason);
 
 /* callback.c */
 int sence_claim_callback(request_rec *r);

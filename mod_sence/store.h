@@ -22,6 +22,7 @@ typedef enum { SENCE_KIND_ATTEMPT = 0, SENCE_KIND_SESSION = 1, SENCE_KINDS = 2 }
 typedef struct {
     char id[SENCE_ID_LEN + 1];
     char run[SENCE_RUN_MAX + 1];
+    char subject[32]; /* the LMS account ("moodle:42"), empty when identity is a RUN only */
     char cod_sence[SENCE_MAX_CODSENCE + 1];
     char codigo_curso[SENCE_MAX_CODIGOCURSO + 1];
     int linea;

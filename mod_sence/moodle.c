@@ -1,0 +1,912 @@
+/* Moodle mode: who the participant is (MoodleSession -> mdl_sessions -> mdl_user), which
+ * course a URL shows (moodle_url.c + Moodle's tables) and whether this participant is gated
+ * there (roles, exemption groups, site admins). Read through mod_dbd; every answer is cached
+ * in a socache (shmcb) for SenceMoodleCacheTTL, so most requests cost no database trip. */
+#include "mod_sence.h"
+#include "moodle_url.h"
+
+#include <http_core.h>
+#include <http_protocol.h>
+#include <http_request.h>
+#include <ap_provider.h>
+#include <ap_socache.h>
+#include <apr_dbd.h>
+#include <apr_strings.h>
+#include <mod_dbd.h>
+#include <util_cookies.h>
+#include <util_mutex.h>
+
+#define CACHE_MUTEX "sence-moodle-cache"
+#define REPLAY_FILTER "SENCE_REPLAY"
+#define DEFAULT_TTL apr_time_from_sec(30)
+#define DEFAULT_MAX_BODY 65536
+#define DEFAULT_SESSION_TIMEOUT 28800
+#define SITEID 1
+#define CONTEXT_COURSE 50
+#define CONTEXT_MODULE 70
+#define ROW_SEP '\x1e'
+#define COL_SEP '\x1f'
+
+static const struct {
+    const char *name;
+    const char *sql; /* {p} is the table prefix */
+} queries[SENCE_MQ_COUNT] = {
+    {"session", "SELECT userid, timemodified FROM {p}sessions WHERE sid = %s"},
+    {"user", "SELECT username, idnumber, firstname, lastname, email, phone1, phone2, deleted, "
+             "suspended FROM {p}user WHERE id = %s"},
+    {"course", "SELECT id, shortname, idnumber FROM {p}course WHERE id = %s"},
+    {"shortname", "SELECT id, shortname, idnumber FROM {p}course WHERE shortname = %s"},
+    {"idnumber", "SELECT id, shortname, idnumber FROM {p}course WHERE idnumber = %s"},
+    {"cm", "SELECT course FROM {p}course_modules WHERE id = %s"},
+    {"instance", "SELECT cm.course FROM {p}course_modules cm JOIN {p}modules m ON m.id = "
+                 "cm.module WHERE m.name = %s AND cm.instance = %s"},
+    {"context", "SELECT contextlevel, instanceid, path FROM {p}context WHERE id = %s"},
+    {"course_context", "SELECT instanceid FROM {p}context WHERE id = %s AND contextlevel = 50"},
+    {"roles", "SELECT r.shortname FROM {p}role_assignments ra JOIN {p}role r ON r.id = "
+              "ra.roleid JOIN {p}context c ON c.id = ra.contextid WHERE ra.userid = %s AND "
+              "c.contextlevel = 50 AND c.instanceid = %s"},
+    {"groups", "SELECT g.name FROM {p}groups g JOIN {p}groups_members gm ON gm.groupid = g.id "
+               "WHERE gm.userid = %s AND g.courseid = %s"},
+    {"config", "SELECT value FROM {p}config WHERE name = %s"},
+};
+
+static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) * dbd_acquire;
+static const ap_socache_provider_t *cache_provider;
+static ap_socache_instance_t *cache;
+static apr_global_mutex_t *cache_mutex;
+
+/* ---- configuration ------------------------------------------------------------------ */
+
+void sence_moodle_dir_init(sence_moodle_dir_t *m)
+{
+    memset(m, 0, sizeof(*m));
+    m->enabled = -1;
+}
+
+void sence_moodle_dir_merge(sence_moodle_dir_t *out, const sence_moodle_dir_t *base,
+                            const sence_moodle_dir_t *add)
+{
+    out->enabled = add->enabled != -1 ? add->enabled : base->enabled;
+    out->run_field = add->run_field ? add->run_field : base->run_field;
+    out->gated_roles = add->gated_roles ? add->gated_roles : base->gated_roles;
+    out->exempt_roles = add->exempt_roles ? add->exempt_roles : base->exempt_roles;
+    out->exempt_groups = add->exempt_groups ? add->exempt_groups : base->exempt_groups;
+}
+
+void sence_moodle_srv_init(apr_pool_t *p, sence_moodle_srv_t *m)
+{
+    memset(m, 0, sizeof(*m));
+    m->ttl = -1;
+    m->courses = apr_hash_make(p);
+}
+
+void sence_moodle_srv_merge(apr_pool_t *p, sence_moodle_srv_t *out, const sence_moodle_srv_t *base,
+                            const sence_moodle_srv_t *add)
+{
+    int i;
+
+    out->prefix = add->prefix ? add->prefix : base->prefix;
+    out->cookie = add->cookie ? add->cookie : base->cookie;
+    out->ttl = add->ttl != -1 ? add->ttl : base->ttl;
+    out->max_body = add->max_body ? add->max_body : base->max_body;
+    for (i = 0; i < SENCE_MQ_COUNT; i++)
+        out->queries[i] = add->queries[i] ? add->queries[i] : base->queries[i];
+    out->courses = apr_hash_overlay(p, add->courses, base->courses);
+}
+
+static sence_moodle_srv_t *msrv(cmd_parms *cmd)
+{
+    sence_srv_conf *sc = ap_get_module_config(cmd->server->module_config, &sence_module);
+    return &sc->moodle;
+}
+
+static const char *fail(cmd_parms *cmd, const char *why)
+{
+    return apr_pstrcat(cmd->pool, cmd->cmd->name, ": ", why, NULL);
+}
+
+const char *sence_moodle_set_flag(cmd_parms *cmd, void *dv, int on)
+{
+    (void)cmd;
+    ((sence_dir_conf *)dv)->moodle.enabled = on;
+    return NULL;
+}
+
+const char *sence_moodle_set_run_field(cmd_parms *cmd, void *dv, const char *arg)
+{
+    sence_dir_conf *d = dv;
+
+    if (!strcasecmp(arg, "idnumber"))
+        d->moodle.run_field = 1;
+    else if (!strcasecmp(arg, "username"))
+        d->moodle.run_field = 2;
+    else
+        return fail(cmd, "must be idnumber (the profile's ID number) or username");
+    return NULL;
+}
+
+const char *sence_moodle_set_list(cmd_parms *cmd, void *dv, const char *arg)
+{
+    sence_dir_conf *d = dv;
+    apr_array_header_t **list = (apr_array_header_t **)((char *)d + (apr_size_t)cmd->info);
+
+    if (!*list)
+        *list = apr_array_make(cmd->pool, 4, sizeof(const char *));
+    if (strcasecmp(arg, "none") != 0)
+        APR_ARRAY_PUSH(*list, const char *) = apr_pstrdup(cmd->pool, arg);
+    return NULL;
+}
+
+const char *sence_moodle_set_srv(cmd_parms *cmd, void *dv, const char *arg)
+{
+    sence_moodle_srv_t *m = msrv(cmd);
+    const char *which = cmd->info;
+    apr_interval_time_t t;
+    const char *why;
+
+    (void)dv;
+    if (!strcmp(which, "prefix")) {
+        if (strspn(arg, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(arg))
+            return fail(cmd, "the table prefix may hold only lower-case letters, digits and _");
+        m->prefix = arg;
+    } else if (!strcmp(which, "cookie")) {
+        if (!*arg || strpbrk(arg, "=; ,\t"))
+            return fail(cmd, "not a cookie name (Moodle's is MoodleSession plus "
+                             "$CFG->sessioncookie)");
+        m->cookie = arg;
+    } else if (!strcmp(which, "ttl")) {
+        if (!strcasecmp(arg, "off"))
+            m->ttl = 0;
+        else if ((why = sence_parse_duration(arg, &t)) != NULL)
+            return fail(cmd, apr_pstrcat(cmd->pool, why, " (e.g. 30s, or off)", NULL));
+        else
+            m->ttl = t;
+    } else {
+        char *end;
+        apr_int64_t n = apr_strtoi64(arg, &end, 10);
+        if (*end || n < 1024 || n > 16 * 1024 * 1024)
+            return fail(cmd, "a size in bytes between 1024 and 16777216");
+        m->max_body = (apr_off_t)n;
+    }
+    return NULL;
+}
+
+const char *sence_moodle_set_query(cmd_parms *cmd, void *dv, const char *name, const char *sql)
+{
+    int i;
+
+    (void)dv;
+    for (i = 0; i < SENCE_MQ_COUNT; i++) {
+        if (!strcasecmp(name, queries[i].name)) {
+            msrv(cmd)->queries[i] = sql;
+            return NULL;
+        }
+    }
+    return fail(cmd, apr_psprintf(cmd->pool,
+                                  "unknown query '%s' (see docs: session, user, "
+                                  "course, shortname, idnumber, cm, instance, "
+                                  "context, course_context, roles, groups, config)",
+                                  name));
+}
+
+/* SenceMoodleCourse COURSE CODSENCE [CODIGOCURSO [LINEA]] */
+const char *sence_moodle_set_course(cmd_parms *cmd, void *dv, const char *args)
+{
+    sence_moodle_course_t *c = apr_pcalloc(cmd->pool, sizeof(*c));
+    const char *course = ap_getword_conf(cmd->pool, &args);
+    const char *cod = ap_getword_conf(cmd->pool, &args);
+    const char *codigo = ap_getword_conf(cmd->pool, &args);
+    const char *linea = ap_getword_conf(cmd->pool, &args);
+    const char *why;
+
+    (void)dv;
+    if (!*course || !*cod || *args)
+        return fail(cmd, "syntax: SenceMoodleCourse COURSE-ID|SHORTNAME CODSENCE "
+                         "[CODIGOCURSO [LINEA]] (CODSENCE - for none, on line 1)");
+    c->cod_sence = strcmp(cod, "-") ? cod : "";
+    c->codigo_curso = *codigo && strcmp(codigo, "idnumber") ? codigo : NULL;
+    if (*linea && (why = sence_check_linea(linea, &c->linea)) != NULL)
+        return fail(cmd, why);
+    c->where = apr_psprintf(cmd->pool, "%s:%d", cmd->directive->filename, cmd->directive->line_num);
+    apr_hash_set(msrv(cmd)->courses, course, APR_HASH_KEY_STRING, c);
+    return NULL;
+}
+
+static const char *query_sql(apr_pool_t *p, const sence_moodle_srv_t *m, sence_mq q)
+{
+    const char *sql = m->queries[q] ? m->queries[q] : queries[q].sql;
+    const char *prefix = m->prefix ? m->prefix : "mdl_";
+    apr_array_header_t *parts = apr_array_make(p, 8, sizeof(char *));
+    const char *s = sql, *hit;
+
+    while ((hit = strstr(s, "{p}")) != NULL) {
+        APR_ARRAY_PUSH(parts, const char *) = apr_pstrndup(p, s, (apr_size_t)(hit - s));
+        APR_ARRAY_PUSH(parts, const char *) = prefix;
+        s = hit + 3;
+    }
+    APR_ARRAY_PUSH(parts, const char *) = s;
+    return apr_array_pstrcat(p, parts, 0);
+}
+
+/* Startup check of a section with SenceMoodle On. */
+int sence_moodle_check(apr_pool_t *p, server_rec *s, const sence_dir_conf *d, const char **why)
+{
+    sence_srv_conf *sc = ap_get_module_config(s->module_config, &sence_module);
+    apr_hash_index_t *hi;
+
+    if (!APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire)) {
+        *why = "SenceMoodle On needs mod_dbd: LoadModule dbd_module and set DBDriver/DBDParams";
+        return 0;
+    }
+    if (!ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, "shmcb", AP_SOCACHE_PROVIDER_VERSION)) {
+        *why = "SenceMoodle On needs mod_socache_shmcb for its lookup cache: LoadModule "
+               "socache_shmcb_module";
+        return 0;
+    }
+    for (hi = apr_hash_first(p, sc->moodle.courses); hi; hi = apr_hash_next(hi)) {
+        const sence_moodle_course_t *c = apr_hash_this_val(hi);
+        int linea = c->linea ? c->linea : d->linea;
+        sence_env env = d->env == SENCE_ENV_PRODUCTION ? SENCE_ENV_PRODUCTION : SENCE_ENV_TEST;
+        const char *bad;
+        if (!linea)
+            bad = "no training line: add it to SenceMoodleCourse or set SenceLinea";
+        else if (!(bad = sence_check_cod_sence(c->cod_sence, linea, env)) && c->codigo_curso)
+            bad = sence_check_codigo_curso(c->codigo_curso, env);
+        if (bad) {
+            *why = apr_psprintf(p, "SenceMoodleCourse %s (%s): %s",
+                                (const char *)apr_hash_this_key(hi), c->where, bad);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* ---- the lookup cache --------------------------------------------------------------- */
+
+static apr_interval_time_t ttl_of(const sence_moodle_srv_t *m)
+{
+    return m->ttl >= 0 ? m->ttl : DEFAULT_TTL;
+}
+
+static const char *cache_get(request_rec *r, const char *key)
+{
+    unsigned char buf[4096];
+    unsigned int len = sizeof(buf) - 1;
+    apr_status_t rv;
+
+    if (!cache)
+        return NULL;
+    if (cache_mutex && apr_global_mutex_lock(cache_mutex) != APR_SUCCESS)
+        return NULL;
+    rv = cache_provider->retrieve(cache, r->server, (const unsigned char *)key,
+                                  (unsigned int)strlen(key), buf, &len, r->pool);
+    if (cache_mutex)
+        apr_global_mutex_unlock(cache_mutex);
+    if (rv != APR_SUCCESS)
+        return NULL;
+    return apr_pstrmemdup(r->pool, (const char *)buf, len);
+}
+
+static void cache_put(request_rec *r, const sence_moodle_srv_t *m, const char *key,
+                      const char *value)
+{
+    apr_interval_time_t ttl = ttl_of(m);
+
+    if (!cache || ttl == 0 || strlen(value) >= 4096)
+        return;
+    if (cache_mutex && apr_global_mutex_lock(cache_mutex) != APR_SUCCESS)
+        return;
+    cache_provider->store(cache, r->server, (const unsigned char *)key, (unsigned int)strlen(key),
+                          apr_time_now() + ttl, (unsigned char *)apr_pstrdup(r->pool, value),
+                          (unsigned int)strlen(value), r->pool);
+    if (cache_mutex)
+        apr_global_mutex_unlock(cache_mutex);
+}
+
+/* ---- the database ------------------------------------------------------------------- */
+
+typedef struct {
+    apr_array_header_t *rows; /* of (const char **) with ncols entries */
+    int ncols;
+} result_t;
+
+static const char *clean(apr_pool_t *p, const char *v)
+{
+    char *c = apr_pstrdup(p, v ? v : "");
+    char *s;
+
+    for (s = c; *s; s++)
+        if (*s == ROW_SEP || *s == COL_SEP)
+            *s = ' ';
+    return c;
+}
+
+static const char *encode(apr_pool_t *p, const result_t *res)
+{
+    apr_array_header_t *parts = apr_array_make(p, 8, sizeof(char *));
+    char rs[2] = {ROW_SEP, 0}, cs[2] = {COL_SEP, 0};
+    int i, j;
+
+    APR_ARRAY_PUSH(parts, const char *) = apr_itoa(p, res->ncols);
+    for (i = 0; i < res->rows->nelts; i++) {
+        const char **row = APR_ARRAY_IDX(res->rows, i, const char **);
+        APR_ARRAY_PUSH(parts, const char *) = rs;
+        for (j = 0; j < res->ncols; j++) {
+            if (j)
+                APR_ARRAY_PUSH(parts, const char *) = cs;
+            APR_ARRAY_PUSH(parts, const char *) = row[j];
+        }
+    }
+    return apr_array_pstrcat(p, parts, 0);
+}
+
+static void decode(apr_pool_t *p, const char *v, result_t *res)
+{
+    char *copy = apr_pstrdup(p, v), *row;
+    char rs[2] = {ROW_SEP, 0};
+    char *state = NULL;
+
+    res->rows = apr_array_make(p, 2, sizeof(const char **));
+    res->ncols = atoi(copy);
+    row = strchr(copy, ROW_SEP);
+    for (row = row ? apr_strtok(row, rs, &state) : NULL; row; row = apr_strtok(NULL, rs, &state)) {
+        const char **cols = apr_pcalloc(p, sizeof(char *) * (apr_size_t)(res->ncols + 1));
+        int j;
+        for (j = 0; j < res->ncols; j++) {
+            char *sep = strchr(row, COL_SEP);
+            cols[j] = row;
+            if (sep) {
+                *sep = '\0';
+                row = sep + 1;
+            } else {
+                row += strlen(row);
+            }
+        }
+        APR_ARRAY_PUSH(res->rows, const char **) = cols;
+    }
+}
+
+static apr_dbd_prepared_t *prepared(request_rec *r, ap_dbd_t *dbd, const char *sql)
+{
+    const char *label =
+        apr_psprintf(dbd->pool, "sence_%016" APR_UINT64_T_HEX_FMT, sence_hash(sql, strlen(sql), 0));
+    apr_dbd_prepared_t *st = apr_hash_get(dbd->prepared, label, APR_HASH_KEY_STRING);
+    int rv;
+
+    if (st)
+        return st;
+    /* Prepared once per pooled connection, in that connection's pool. */
+    rv = apr_dbd_prepare(dbd->driver, dbd->pool, dbd->handle, apr_pstrdup(dbd->pool, sql), label,
+                         &st);
+    if (rv) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, SLOG(4001) "cannot prepare \"%s\": %s", sql,
+                      apr_dbd_error(dbd->driver, dbd->handle, rv));
+        return NULL;
+    }
+    apr_hash_set(dbd->prepared, label, APR_HASH_KEY_STRING, st);
+    return st;
+}
+
+static apr_status_t db_select(request_rec *r, const char *sql, int nargs, const char **args,
+                              result_t *res)
+{
+    ap_dbd_t *dbd = dbd_acquire ? dbd_acquire(r) : NULL;
+    apr_dbd_prepared_t *st;
+    apr_dbd_results_t *rs = NULL;
+    apr_dbd_row_t *row = NULL;
+    int rv, j;
+
+    if (!dbd) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      SLOG(4002) "no connection to Moodle's database (check DBDriver/DBDParams "
+                                 "and that the database is up)");
+        return APR_EGENERAL;
+    }
+    if (!(st = prepared(r, dbd, sql)))
+        return APR_EGENERAL;
+    rv = apr_dbd_pselect(dbd->driver, r->pool, dbd->handle, &rs, st, 0, nargs, args);
+    if (rv) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, SLOG(4003) "query \"%s\" failed: %s", sql,
+                      apr_dbd_error(dbd->driver, dbd->handle, rv));
+        return APR_EGENERAL;
+    }
+    res->ncols = apr_dbd_num_cols(dbd->driver, rs);
+    res->rows = apr_array_make(r->pool, 2, sizeof(const char **));
+    while ((rv = apr_dbd_get_row(dbd->driver, r->pool, rs, &row, -1)) == 0) {
+        const char **cols = apr_pcalloc(r->pool, sizeof(char *) * (apr_size_t)(res->ncols + 1));
+        for (j = 0; j < res->ncols; j++)
+            cols[j] = clean(r->pool, apr_dbd_get_entry(dbd->driver, row, j));
+        APR_ARRAY_PUSH(res->rows, const char **) = cols;
+    }
+    if (rv != -1) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, SLOG(4004) "reading \"%s\" failed: %s", sql,
+                      apr_dbd_error(dbd->driver, dbd->handle, rv));
+        return APR_EGENERAL;
+    }
+    return APR_SUCCESS;
+}
+
+/* Runs query q with up to two arguments, through the cache. */
+static apr_status_t lookup(request_rec *r, sence_mq q, const char *a1, const char *a2,
+                           result_t *res)
+{
+    sence_srv_conf *sc = ap_get_module_config(r->server->module_config, &sence_module);
+    const char *args[2] = {a1, a2};
+    const char *key = apr_psprintf(r->pool, "%s|%s|%s", queries[q].name, a1, a2 ? a2 : "");
+    const char *hit = cache_get(r, key);
+    apr_status_t rv;
+
+    if (hit) {
+        decode(r->pool, hit, res);
+        return APR_SUCCESS;
+    }
+    rv = db_select(r, query_sql(r->pool, &sc->moodle, q), a2 ? 2 : 1, args, res);
+    if (rv == APR_SUCCESS)
+        cache_put(r, &sc->moodle, key, encode(r->pool, res));
+    return rv;
+}
+
+static const char *cell(const result_t *res, int row, int col)
+{
+    if (row >= res->rows->nelts || col >= res->ncols)
+        return NULL;
+    return APR_ARRAY_IDX(res->rows, row, const char **)[col];
+}
+
+/* ---- the AJAX body: read it (bounded), look at it, hand it on unchanged ---------------- */
+
+static apr_status_t replay_filter(ap_filter_t *f, apr_bucket_brigade *bb, ap_input_mode_t mode,
+                                  apr_read_type_e block, apr_off_t readbytes)
+{
+    apr_bucket_brigade *kept = f->ctx;
+    apr_bucket *after;
+    apr_status_t rv;
+
+    if (mode != AP_MODE_READBYTES || APR_BRIGADE_EMPTY(kept))
+        return ap_get_brigade(f->next, bb, mode, block, readbytes);
+    if ((rv = apr_brigade_partition(kept, readbytes, &after)) != APR_SUCCESS &&
+        rv != APR_INCOMPLETE)
+        return rv;
+    while (!APR_BRIGADE_EMPTY(kept) && APR_BRIGADE_FIRST(kept) != after) {
+        apr_bucket *b = APR_BRIGADE_FIRST(kept);
+        APR_BUCKET_REMOVE(b);
+        APR_BRIGADE_INSERT_TAIL(bb, b);
+    }
+    return APR_SUCCESS;
+}
+
+static sence_who read_body(request_rec *r, apr_off_t max, const char **body, apr_size_t *len)
+{
+    apr_bucket_brigade *bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
+    apr_bucket_brigade *kept = apr_brigade_create(r->pool, r->connection->bucket_alloc);
+    apr_off_t total = 0;
+    int eos = 0;
+    char *buf;
+
+    *body = "";
+    *len = 0;
+    while (!eos) {
+        apr_status_t rv =
+            ap_get_brigade(r->input_filters, bb, AP_MODE_READBYTES, APR_BLOCK_READ, 8192);
+        apr_bucket *b;
+        if (rv != APR_SUCCESS)
+            return WHO_UNAVAILABLE;
+        while (!APR_BRIGADE_EMPTY(bb)) {
+            b = APR_BRIGADE_FIRST(bb);
+            if (APR_BUCKET_IS_EOS(b))
+                eos = 1;
+            else if (!APR_BUCKET_IS_METADATA(b))
+                total += (apr_off_t)b->length;
+            apr_bucket_setaside(b, r->pool);
+            APR_BUCKET_REMOVE(b);
+            APR_BRIGADE_INSERT_TAIL(kept, b);
+        }
+        if (total > max)
+            return WHO_TOO_LARGE;
+    }
+    ap_add_input_filter(REPLAY_FILTER, kept, r, r->connection);
+    *len = (apr_size_t)total;
+    buf = apr_palloc(r->pool, *len + 1);
+    apr_brigade_flatten(kept, buf, len);
+    buf[*len] = '\0';
+    *body = buf;
+    return WHO_OK;
+}
+
+/* ---- which course ------------------------------------------------------------------- */
+
+typedef struct {
+    apr_int64_t id; /* 0: none */
+    const char *shortname;
+    const char *idnumber;
+} course_t;
+
+static sence_who course_by(request_rec *r, sence_mq q, const char *arg, course_t *c)
+{
+    result_t res;
+
+    if (lookup(r, q, arg, NULL, &res) != APR_SUCCESS)
+        return WHO_UNAVAILABLE;
+    if (res.rows->nelts && res.ncols >= 3) {
+        c->id = apr_atoi64(cell(&res, 0, 0));
+        c->shortname = cell(&res, 0, 1);
+        c->idnumber = cell(&res, 0, 2);
+    }
+    return WHO_OK;
+}
+
+static sence_who course_id_of(request_rec *r, sence_mq q, const char *a1, const char *a2,
+                              apr_int64_t *id)
+{
+    result_t res;
+
+    if (lookup(r, q, a1, a2, &res) != APR_SUCCESS)
+        return WHO_UNAVAILABLE;
+    *id = res.rows->nelts ? apr_atoi64(cell(&res, 0, 0)) : 0;
+    return WHO_OK;
+}
+
+/* Course of a context: itself (50), its module's course (70), or the nearest course
+ * context on its path (blocks, 80, and anything else below a course). */
+static sence_who course_of_context(request_rec *r, apr_int64_t ctx, apr_int64_t *id)
+{
+    result_t res;
+    char *path, *state = NULL, *seg;
+    apr_array_header_t *ids;
+    int level, i;
+
+    *id = 0;
+    if (lookup(r, SENCE_MQ_CONTEXT, apr_psprintf(r->pool, "%" APR_INT64_T_FMT, ctx), NULL, &res) !=
+        APR_SUCCESS)
+        return WHO_UNAVAILABLE;
+    if (!res.rows->nelts || res.ncols < 3)
+        return WHO_OK;
+    level = atoi(cell(&res, 0, 0));
+    if (level == CONTEXT_COURSE) {
+        *id = apr_atoi64(cell(&res, 0, 1));
+        return WHO_OK;
+    }
+    if (level == CONTEXT_MODULE)
+        return course_id_of(r, SENCE_MQ_CM, cell(&res, 0, 1), NULL, id);
+    ids = apr_array_make(r->pool, 6, sizeof(char *));
+    path = apr_pstrdup(r->pool, cell(&res, 0, 2));
+    for (seg = apr_strtok(path, "/", &state); seg; seg = apr_strtok(NULL, "/", &state))
+        APR_ARRAY_PUSH(ids, const char *) = seg;
+    for (i = ids->nelts - 1; i >= 0 && !*id; i--)
+        if (course_id_of(r, SENCE_MQ_COURSE_CONTEXT, APR_ARRAY_IDX(ids, i, const char *), NULL,
+                         id) != WHO_OK)
+            return WHO_UNAVAILABLE;
+    return WHO_OK;
+}
+
+static sence_who resolve_ref(request_rec *r, const sence_mref_t *ref, course_t *c)
+{
+    const char *num = apr_psprintf(r->pool, "%" APR_INT64_T_FMT, ref->num);
+    apr_int64_t id = 0;
+    sence_who st = WHO_OK;
+
+    memset(c, 0, sizeof(*c));
+    switch (ref->kind) {
+    case MREF_COURSE:
+        id = ref->num;
+        break;
+    case MREF_SHORTNAME:
+        return course_by(r, SENCE_MQ_SHORTNAME, ref->text, c);
+    case MREF_IDNUMBER:
+        return course_by(r, SENCE_MQ_IDNUMBER, ref->text, c);
+    case MREF_CM:
+        st = course_id_of(r, SENCE_MQ_CM, num, NULL, &id);
+        break;
+    case MREF_INSTANCE:
+        st = course_id_of(r, SENCE_MQ_INSTANCE, ref->text, num, &id);
+        break;
+    case MREF_CONTEXT:
+        st = course_of_context(r, ref->num, &id);
+        break;
+    default:
+        return WHO_OK;
+    }
+    if (st != WHO_OK || id <= 0)
+        return st;
+    return course_by(r, SENCE_MQ_COURSE, apr_psprintf(r->pool, "%" APR_INT64_T_FMT, id), c);
+}
+
+static const sence_moodle_course_t *configured(request_rec *r, const course_t *c)
+{
+    sence_srv_conf *sc = ap_get_module_config(r->server->module_config, &sence_module);
+    const sence_moodle_course_t *mc;
+
+    if (c->id <= 0 || c->id == SITEID)
+        return NULL;
+    mc = apr_hash_get(sc->moodle.courses, apr_psprintf(r->pool, "%" APR_INT64_T_FMT, c->id),
+                      APR_HASH_KEY_STRING);
+    if (!mc && c->shortname)
+        mc = apr_hash_get(sc->moodle.courses, c->shortname, APR_HASH_KEY_STRING);
+    return mc;
+}
+
+/* The gated course this request shows, if any. */
+static sence_who find_course(request_rec *r, course_t *c, const sence_moodle_course_t **mc)
+{
+    sence_srv_conf *sc = ap_get_module_config(r->server->module_config, &sence_module);
+    sence_mref_t ref = sence_moodle_url_ref(r->pool, r->parsed_uri.path, r->parsed_uri.query);
+    apr_array_header_t *refs;
+    const char *body;
+    apr_size_t len;
+    sence_who st;
+    int i;
+
+    *mc = NULL;
+    if (ref.kind == MREF_NONE)
+        return WHO_OK;
+    if (ref.kind != MREF_AJAX) {
+        if ((st = resolve_ref(r, &ref, c)) != WHO_OK)
+            return st;
+        *mc = configured(r, c);
+        /* Moodle shows course summary files to anyone who may list the course. */
+        if (*mc && sence_moodle_public_file(&ref))
+            *mc = NULL;
+        return WHO_OK;
+    }
+    if (r->method_number != M_POST || r->main)
+        return WHO_OK;
+    st = read_body(r, sc->moodle.max_body ? sc->moodle.max_body : DEFAULT_MAX_BODY, &body, &len);
+    if (st != WHO_OK)
+        return st;
+    refs = sence_moodle_json_refs(r->pool, body, len);
+    for (i = 0; i < refs->nelts && !*mc; i++) {
+        if ((st = resolve_ref(r, &APR_ARRAY_IDX(refs, i, sence_mref_t), c)) != WHO_OK)
+            return st;
+        *mc = configured(r, c);
+    }
+    return WHO_OK;
+}
+
+/* ---- who ---------------------------------------------------------------------------- */
+
+typedef struct {
+    const char *userid;
+    const char *username;
+    const char *idnumber;
+    const char *fullname;
+} user_t;
+
+static apr_int64_t session_timeout(request_rec *r)
+{
+    result_t res;
+
+    if (lookup(r, SENCE_MQ_CONFIG, "sessiontimeout", NULL, &res) == APR_SUCCESS &&
+        res.rows->nelts && apr_atoi64(cell(&res, 0, 0)) > 0)
+        return apr_atoi64(cell(&res, 0, 0));
+    return DEFAULT_SESSION_TIMEOUT;
+}
+
+/* The logged-in Moodle user of this browser; userid NULL for guests and stale sessions. */
+static sence_who find_user(request_rec *r, user_t *u)
+{
+    sence_srv_conf *sc = ap_get_module_config(r->server->module_config, &sence_module);
+    const char *sid = NULL;
+    result_t res;
+    apr_int64_t userid, modified;
+
+    memset(u, 0, sizeof(*u));
+    if (ap_cookie_read(r, sc->moodle.cookie ? sc->moodle.cookie : "MoodleSession", &sid, 0) !=
+            APR_SUCCESS ||
+        !sid || !*sid || strlen(sid) > 128)
+        return WHO_OK;
+    if (lookup(r, SENCE_MQ_SESSION, sid, NULL, &res) != APR_SUCCESS)
+        return WHO_UNAVAILABLE;
+    if (!res.rows->nelts || res.ncols < 2)
+        return WHO_OK;
+    userid = apr_atoi64(cell(&res, 0, 0));
+    modified = apr_atoi64(cell(&res, 0, 1));
+    if (userid <= 0 || modified + session_timeout(r) < apr_time_sec(apr_time_now()))
+        return WHO_OK;
+    u->userid = apr_psprintf(r->pool, "%" APR_INT64_T_FMT, userid);
+    if (lookup(r, SENCE_MQ_USER, u->userid, NULL, &res) != APR_SUCCESS)
+        return WHO_UNAVAILABLE;
+    if (!res.rows->nelts || res.ncols < 9 || atoi(cell(&res, 0, 7)) != 0) {
+        u->userid = NULL; /* deleted */
+        return WHO_OK;
+    }
+    u->username = cell(&res, 0, 0);
+    u->idnumber = cell(&res, 0, 1);
+    u->fullname = apr_pstrcat(r->pool, cell(&res, 0, 2), " ", cell(&res, 0, 3), NULL);
+    return WHO_OK;
+}
+
+static int in_list(const apr_array_header_t *list, const char *v)
+{
+    int i;
+
+    for (i = 0; list && i < list->nelts; i++)
+        if (!strcasecmp(APR_ARRAY_IDX(list, i, const char *), v))
+            return 1;
+    return 0;
+}
+
+static int any_in(const apr_array_header_t *list, const result_t *res)
+{
+    int i;
+
+    for (i = 0; i < res->rows->nelts; i++)
+        if (in_list(list, cell(res, i, 0)))
+            return 1;
+    return 0;
+}
+
+static int site_admin(request_rec *r, const char *userid, sence_who *st)
+{
+    result_t res;
+    char *list, *state = NULL, *id;
+
+    *st = WHO_OK;
+    if (lookup(r, SENCE_MQ_CONFIG, "siteadmins", NULL, &res) != APR_SUCCESS) {
+        *st = WHO_UNAVAILABLE;
+        return 0;
+    }
+    if (!res.rows->nelts)
+        return 0;
+    list = apr_pstrdup(r->pool, cell(&res, 0, 0));
+    for (id = apr_strtok(list, ", ", &state); id; id = apr_strtok(NULL, ", ", &state))
+        if (!strcmp(id, userid))
+            return 1;
+    return 0;
+}
+
+/* Why this user passes ungated in this course, or NULL if gated. */
+static const char *exemption(request_rec *r, const sence_moodle_dir_t *md, const user_t *u,
+                             const course_t *c, sence_who *st)
+{
+    static const char *const def_gated[] = {"student"};
+    static const char *const def_exempt[] = {"editingteacher", "manager"};
+    apr_array_header_t gated = {r->pool, sizeof(char *), 1, 1, (char *)def_gated};
+    apr_array_header_t exempt = {r->pool, sizeof(char *), 2, 2, (char *)def_exempt};
+    const char *course = apr_psprintf(r->pool, "%" APR_INT64_T_FMT, c->id);
+    result_t roles, groups;
+
+    if (site_admin(r, u->userid, st) || *st != WHO_OK)
+        return "site administrator";
+    if (lookup(r, SENCE_MQ_ROLES, u->userid, course, &roles) != APR_SUCCESS) {
+        *st = WHO_UNAVAILABLE;
+        return "";
+    }
+    if (any_in(md->exempt_roles ? md->exempt_roles : &exempt, &roles))
+        return "exempt role";
+    if (!any_in(md->gated_roles ? md->gated_roles : &gated, &roles))
+        return "no gated role in the course";
+    if (md->exempt_groups && md->exempt_groups->nelts) {
+        if (lookup(r, SENCE_MQ_GROUPS, u->userid, course, &groups) != APR_SUCCESS) {
+            *st = WHO_UNAVAILABLE;
+            return "";
+        }
+        if (any_in(md->exempt_groups, &groups))
+            return "member of an exempt group";
+    }
+    return NULL;
+}
+
+sence_who sence_moodle_identify(request_rec *r, const sence_dir_conf *d, sence_participant_t *who,
+                                const char **reason)
+{
+    sence_env env = d->env == SENCE_ENV_PRODUCTION ? SENCE_ENV_PRODUCTION : SENCE_ENV_TEST;
+    const sence_moodle_course_t *mc;
+    const char *raw, *why;
+    sence_run_status rs;
+    course_t c;
+    user_t u;
+    sence_who st;
+
+    memset(&c, 0, sizeof(c));
+    if ((st = find_course(r, &c, &mc)) != WHO_OK || !mc)
+        return st == WHO_OK ? WHO_PASS : st;
+    if ((st = find_user(r, &u)) != WHO_OK)
+        return st;
+    if (!u.userid)
+        return WHO_PASS; /* guests and logged-out visitors: Moodle sends them to its login */
+    if ((why = exemption(r, &d->moodle, &u, &c, &st)) != NULL) {
+        if (st == WHO_OK)
+            ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                          SLOG(4005) "Moodle user %s passes course %" APR_INT64_T_FMT ": %s",
+                          u.userid, c.id, why);
+        return st == WHO_OK ? WHO_PASS : st;
+    }
+    raw = d->moodle.run_field == 2 ? u.username : u.idnumber;
+    if ((rs = sence_run_normalize(raw, who->run)) != SENCE_RUN_OK) {
+        *reason = apr_psprintf(r->pool, "Moodle user %s has %s '%s' (%s)", u.userid,
+                               d->moodle.run_field == 2 ? "username" : "ID number", raw ? raw : "",
+                               sence_run_status_text(rs));
+        return rs == SENCE_RUN_EMPTY ? WHO_NO_RUN : WHO_BAD_RUN;
+    }
+    who->subject = apr_pstrcat(r->pool, "moodle:", u.userid, NULL);
+    who->fullname = u.fullname;
+    who->linea = mc->linea ? mc->linea : d->linea;
+    who->cod_sence = mc->cod_sence;
+    who->codigo_curso = mc->codigo_curso ? mc->codigo_curso : c.idnumber ? c.idnumber : "";
+    if ((why = sence_check_codigo_curso(who->codigo_curso, env)) != NULL) {
+        *reason = apr_psprintf(r->pool,
+                               "course %" APR_INT64_T_FMT " (%s): ID number '%s': %s; "
+                               "set it in Moodle or in SenceMoodleCourse",
+                               c.id, c.shortname, who->codigo_curso, why);
+        return WHO_CONFIG;
+    }
+    return WHO_OK;
+}
+
+/* ---- lifecycle ---------------------------------------------------------------------- */
+
+static apr_status_t cache_cleanup(void *data)
+{
+    server_rec *s = data;
+
+    if (cache && cache_provider)
+        cache_provider->destroy(cache, s);
+    cache = NULL;
+    return APR_SUCCESS;
+}
+
+static int moodle_used(server_rec *s)
+{
+    for (; s; s = s->next) {
+        sence_srv_conf *sc = ap_get_module_config(s->module_config, &sence_module);
+        sence_dir_conf *d = ap_get_module_config(s->lookup_defaults, &sence_module);
+        int i;
+        if (d->moodle.enabled == 1)
+            return 1;
+        for (i = 0; i < sc->sections->nelts; i++)
+            if (APR_ARRAY_IDX(sc->sections, i, sence_section_t).conf->moodle.enabled == 1)
+                return 1;
+    }
+    return 0;
+}
+
+/* The cache lives in pconf: it is only a cache, rebuilt empty by each generation. */
+int sence_moodle_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
+{
+    struct ap_socache_hints hints = {64, 256, 30};
+    const char *err;
+    apr_status_t rv;
+
+    cache = NULL;
+    cache_mutex = NULL;
+    dbd_acquire = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire);
+    if (!moodle_used(s))
+        return OK;
+    cache_provider =
+        ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, "shmcb", AP_SOCACHE_PROVIDER_VERSION);
+    if (!cache_provider)
+        return HTTP_INTERNAL_SERVER_ERROR; /* sence_moodle_check said why */
+    if ((err = cache_provider->create(&cache, NULL, ptemp, pconf)) != NULL) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, SLOG(4006) "Moodle lookup cache: %s", err);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    if (cache_provider->flags & AP_SOCACHE_FLAG_NOTMPSAFE) {
+        rv = ap_global_mutex_create(&cache_mutex, NULL, CACHE_MUTEX, NULL, s, pconf, 0);
+        if (rv != APR_SUCCESS)
+            return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    if ((rv = cache_provider->init(cache, "mod_sence-moodle", &hints, s, pconf)) != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s, SLOG(4007) "cannot start the lookup cache");
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    apr_pool_cleanup_register(pconf, s, cache_cleanup, apr_pool_cleanup_null);
+    return OK;
+}
+
+void sence_moodle_child_init(apr_pool_t *p, server_rec *s)
+{
+    if (cache_mutex && apr_global_mutex_child_init(
+                           &cache_mutex, apr_global_mutex_lockfile(cache_mutex), p) != APR_SUCCESS)
+        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, SLOG(4008) "cannot attach the cache mutex");
+}
+
+int sence_moodle_pre_config(apr_pool_t *pconf)
+{
+    return ap_mutex_register(pconf, CACHE_MUTEX, NULL, APR_LOCK_DEFAULT, 0);
+}
+
+void sence_moodle_register(apr_pool_t *p)
+{
+    (void)p;
+    ap_register_input_filter(REPLAY_FILTER, replay_filter, NULL, AP_FTYPE_RESOURCE);
+}

@@ -243,7 +243,7 @@ static int send_to_sence(request_rec *r, const sence_dir_conf *d, const sence_pa
                   p->run, p->cod_sence, p->codigo_curso, p->linea, rec.id);
     return sence_page_gate(
         r, apr_pstrcat(r->pool, sence_base_url(d->env, d->endpoint), SENCE_PATH_START, NULL),
-        sence_rce_fields(r->pool, &req), d->env);
+        sence_rce_fields(r->pool, &req), d->env, p->fullname);
 }
 
 static int gate(request_rec *r, const sence_dir_conf *d)

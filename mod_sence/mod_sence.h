@@ -141,7 +141,8 @@ int sence_claim_callback(request_rec *r);
 int sence_callback_handler(request_rec *r);
 
 /* page.c: participant-facing pages, in Spanish */
-int sence_page_gate(request_rec *r, const char *action, apr_array_header_t *fields, sence_env env);
+int sence_page_gate(request_rec *r, const char *action, apr_array_header_t *fields, sence_env env,
+                    const char *name);
 int sence_page_message(request_rec *r, int status, const char *title, const char *text,
                        const char *link, const char *link_text);
 int sence_page_errors(request_rec *r, apr_array_header_t *codes, const char *retry);

@@ -715,22 +715,30 @@ static sence_who find_user(request_rec *r, user_t *u)
     return WHO_OK;
 }
 
-static int in_list(const apr_array_header_t *list, const char *v)
+/* Is v in list, or in defaults when the directive was not given? */
+static int listed(const apr_array_header_t *list, const char *const *defaults, const char *v)
 {
     int i;
 
-    for (i = 0; list && i < list->nelts; i++)
-        if (!strcasecmp(APR_ARRAY_IDX(list, i, const char *), v))
+    if (list) {
+        for (i = 0; i < list->nelts; i++)
+            if (!strcasecmp(APR_ARRAY_IDX(list, i, const char *), v))
+                return 1;
+        return 0;
+    }
+    for (i = 0; defaults && defaults[i]; i++)
+        if (!strcasecmp(defaults[i], v))
             return 1;
     return 0;
 }
 
-static int any_in(const apr_array_header_t *list, const result_t *res)
+static int any_listed(const apr_array_header_t *list, const char *const *defaults,
+                      const result_t *res)
 {
     int i;
 
     for (i = 0; i < res->rows->nelts; i++)
-        if (in_list(list, cell(res, i, 0)))
+        if (listed(list, defaults, cell(res, i, 0)))
             return 1;
     return 0;
 }
@@ -758,10 +766,8 @@ static int site_admin(request_rec *r, const char *userid, sence_who *st)
 static const char *exemption(request_rec *r, const sence_moodle_dir_t *md, const user_t *u,
                              const course_t *c, sence_who *st)
 {
-    static const char *const def_gated[] = {"student"};
-    static const char *const def_exempt[] = {"editingteacher", "manager"};
-    apr_array_header_t gated = {r->pool, sizeof(char *), 1, 1, (char *)def_gated};
-    apr_array_header_t exempt = {r->pool, sizeof(char *), 2, 2, (char *)def_exempt};
+    static const char *const def_gated[] = {"student", NULL};
+    static const char *const def_exempt[] = {"editingteacher", "manager", NULL};
     const char *course = apr_psprintf(r->pool, "%" APR_INT64_T_FMT, c->id);
     result_t roles, groups;
 
@@ -771,16 +777,16 @@ static const char *exemption(request_rec *r, const sence_moodle_dir_t *md, const
         *st = WHO_UNAVAILABLE;
         return "";
     }
-    if (any_in(md->exempt_roles ? md->exempt_roles : &exempt, &roles))
+    if (any_listed(md->exempt_roles, def_exempt, &roles))
         return "exempt role";
-    if (!any_in(md->gated_roles ? md->gated_roles : &gated, &roles))
+    if (!any_listed(md->gated_roles, def_gated, &roles))
         return "no gated role in the course";
     if (md->exempt_groups && md->exempt_groups->nelts) {
         if (lookup(r, SENCE_MQ_GROUPS, u->userid, course, &groups) != APR_SUCCESS) {
             *st = WHO_UNAVAILABLE;
             return "";
         }
-        if (any_in(md->exempt_groups, &groups))
+        if (any_listed(md->exempt_groups, NULL, &groups))
             return "member of an exempt group";
     }
     return NULL;

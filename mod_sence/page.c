@@ -39,11 +39,15 @@ static int send_html(request_rec *r, int status, const char *title, const char *
     return DONE;
 }
 
-int sence_page_gate(request_rec *r, const char *action, apr_array_header_t *fields, sence_env env)
+int sence_page_gate(request_rec *r, const char *action, apr_array_header_t *fields, sence_env env,
+                    const char *name)
 {
     apr_array_header_t *parts = apr_array_make(r->pool, 24, sizeof(char *));
     int i;
 
+    if (name && *name)
+        APR_ARRAY_PUSH(parts, const char *) =
+            apr_psprintf(r->pool, "<p>Hola, %s.</p>\n", esc(r, name));
     APR_ARRAY_PUSH(parts, const char *) =
         "<p>Este curso registra su asistencia en SENCE. Lo estamos dirigiendo a SENCE para que "
         "inicie sesión con su Clave Única; luego volverá automáticamente al curso.</p>\n";

@@ -268,6 +268,13 @@ static int gate(request_rec *r, const sence_dir_conf *d)
     }
     if (r->main)
         return HTTP_FORBIDDEN; /* a subrequest cannot show the gate; its parent does */
+    if (id->who.app) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      SLOG(2010) "%s refused: RUN %s uses a web-service token for a SENCE course",
+                      r->uri, id->who.run);
+        return sence_page_json(r, HTTP_FORBIDDEN, "sence_browser_required",
+                               "Este curso registra asistencia SENCE: ábralo en el navegador.");
+    }
     if (r->method_number != M_GET) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                       SLOG(2006) "%s %s refused: RUN %s has no SENCE session", r->method, r->uri,

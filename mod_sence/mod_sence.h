@@ -73,6 +73,7 @@ typedef struct {
     char run[SENCE_RUN_MAX + 1];
     const char *subject; /* the LMS account behind the RUN ("moodle:42"), or "" */
     const char *fullname;
+    int app; /* identified by a web-service token: no browser to send to SENCE */
     const char *cod_sence;
     const char *codigo_curso;
     int linea;

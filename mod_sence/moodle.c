@@ -48,6 +48,9 @@ static const struct {
     {"groups", "SELECT g.name FROM {p}groups g JOIN {p}groups_members gm ON gm.groupid = g.id "
                "WHERE gm.userid = %s AND g.courseid = %s"},
     {"config", "SELECT value FROM {p}config WHERE name = %s"},
+    {"wstoken", "SELECT userid FROM {p}external_tokens WHERE token = %s"},
+    {"private_key", "SELECT userid FROM {p}user_private_key WHERE value = %s AND script = "
+                    "'core_files'"},
 };
 
 static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) * dbd_acquire;
@@ -185,7 +188,8 @@ const char *sence_moodle_set_query(cmd_parms *cmd, void *dv, const char *name, c
     return fail(cmd, apr_psprintf(cmd->pool,
                                   "unknown query '%s' (see docs: session, user, "
                                   "course, shortname, idnumber, cm, instance, "
-                                  "context, course_context, roles, groups, config)",
+                                  "context, course_context, roles, groups, config, wstoken, "
+                                  "private_key)",
                                   name));
 }
 
@@ -625,35 +629,56 @@ static const sence_moodle_course_t *configured(request_rec *r, const course_t *c
     return mc;
 }
 
-/* The gated course this request shows, if any. */
-static sence_who find_course(request_rec *r, course_t *c, const sence_moodle_course_t **mc)
+/* Refs a request makes through its body (AJAX JSON, web-service form), read bounded and
+ * handed on to Moodle unchanged. */
+static sence_who body_refs(request_rec *r, sence_mref_t *ref, apr_array_header_t **refs)
 {
     sence_srv_conf *sc = ap_get_module_config(r->server->module_config, &sence_module);
-    sence_mref_t ref = sence_moodle_url_ref(r->pool, r->parsed_uri.path, r->parsed_uri.query);
+    const char *body = "", *ctype = apr_table_get(r->headers_in, "Content-Type");
+    const char *token = NULL;
+    apr_size_t len = 0;
+    sence_who st;
+
+    *refs = ref->kind == MREF_WS ? sence_moodle_form_refs(r->pool, r->parsed_uri.query, &token)
+                                 : apr_array_make(r->pool, 1, sizeof(sence_mref_t));
+    if (r->method_number == M_POST && !r->main) {
+        st =
+            read_body(r, sc->moodle.max_body ? sc->moodle.max_body : DEFAULT_MAX_BODY, &body, &len);
+        if (st != WHO_OK)
+            return st;
+        if (ref->kind == MREF_AJAX)
+            apr_array_cat(*refs, sence_moodle_json_refs(r->pool, body, len));
+        else if (ctype && !strncasecmp(ctype, "application/x-www-form-urlencoded", 33))
+            apr_array_cat(*refs, sence_moodle_form_refs(r->pool, body, &token));
+    }
+    if (ref->kind == MREF_WS && !ref->token)
+        ref->token = token;
+    return WHO_OK;
+}
+
+/* The gated course this request shows, if any; ref tells how the user is identified. */
+static sence_who find_course(request_rec *r, course_t *c, const sence_moodle_course_t **mc,
+                             sence_mref_t *ref)
+{
     apr_array_header_t *refs;
-    const char *body;
-    apr_size_t len;
     sence_who st;
     int i;
 
     *mc = NULL;
-    if (ref.kind == MREF_NONE)
+    *ref = sence_moodle_url_ref(r->pool, r->parsed_uri.path, r->parsed_uri.query);
+    if (ref->kind == MREF_NONE)
         return WHO_OK;
-    if (ref.kind != MREF_AJAX) {
-        if ((st = resolve_ref(r, &ref, c)) != WHO_OK)
+    if (ref->kind != MREF_AJAX && ref->kind != MREF_WS) {
+        if ((st = resolve_ref(r, ref, c)) != WHO_OK)
             return st;
         *mc = configured(r, c);
         /* Moodle shows course summary files to anyone who may list the course. */
-        if (*mc && sence_moodle_public_file(&ref))
+        if (*mc && sence_moodle_public_file(ref))
             *mc = NULL;
         return WHO_OK;
     }
-    if (r->method_number != M_POST || r->main)
-        return WHO_OK;
-    st = read_body(r, sc->moodle.max_body ? sc->moodle.max_body : DEFAULT_MAX_BODY, &body, &len);
-    if (st != WHO_OK)
+    if ((st = body_refs(r, ref, &refs)) != WHO_OK)
         return st;
-    refs = sence_moodle_json_refs(r->pool, body, len);
     for (i = 0; i < refs->nelts && !*mc; i++) {
         if ((st = resolve_ref(r, &APR_ARRAY_IDX(refs, i, sence_mref_t), c)) != WHO_OK)
             return st;
@@ -681,15 +706,30 @@ static apr_int64_t session_timeout(request_rec *r)
     return DEFAULT_SESSION_TIMEOUT;
 }
 
-/* The logged-in Moodle user of this browser; userid NULL for guests and stale sessions. */
-static sence_who find_user(request_rec *r, user_t *u)
+/* The Moodle account a web-service token or private file key belongs to, as a user id. */
+static sence_who token_user(request_rec *r, const sence_mref_t *ref, apr_int64_t *userid)
+{
+    result_t res;
+
+    *userid = 0;
+    if (!ref->token || !*ref->token || strlen(ref->token) > 128)
+        return WHO_OK;
+    if (lookup(r, ref->token_kind == MTOKEN_WS ? SENCE_MQ_WSTOKEN : SENCE_MQ_PRIVATE_KEY,
+               ref->token, NULL, &res) != APR_SUCCESS)
+        return WHO_UNAVAILABLE;
+    *userid = res.rows->nelts ? apr_atoi64(cell(&res, 0, 0)) : 0;
+    return WHO_OK;
+}
+
+/* The logged-in Moodle user of this browser: 0 for guests and stale sessions. */
+static sence_who cookie_user(request_rec *r, apr_int64_t *userid)
 {
     sence_srv_conf *sc = ap_get_module_config(r->server->module_config, &sence_module);
     const char *sid = NULL;
     result_t res;
-    apr_int64_t userid, modified;
+    apr_int64_t modified;
 
-    memset(u, 0, sizeof(*u));
+    *userid = 0;
     if (ap_cookie_read(r, sc->moodle.cookie ? sc->moodle.cookie : "MoodleSession", &sid, 0) !=
             APR_SUCCESS ||
         !sid || !*sid || strlen(sid) > 128)
@@ -698,10 +738,24 @@ static sence_who find_user(request_rec *r, user_t *u)
         return WHO_UNAVAILABLE;
     if (!res.rows->nelts || res.ncols < 2)
         return WHO_OK;
-    userid = apr_atoi64(cell(&res, 0, 0));
     modified = apr_atoi64(cell(&res, 0, 1));
-    if (userid <= 0 || modified + session_timeout(r) < apr_time_sec(apr_time_now()))
-        return WHO_OK;
+    if (modified + session_timeout(r) >= apr_time_sec(apr_time_now()))
+        *userid = apr_atoi64(cell(&res, 0, 0));
+    return WHO_OK;
+}
+
+/* Who makes this request; u->userid NULL for guests, stale sessions and unknown tokens. */
+static sence_who find_user(request_rec *r, const sence_mref_t *ref, user_t *u)
+{
+    apr_int64_t userid;
+    result_t res;
+    sence_who st;
+
+    memset(u, 0, sizeof(*u));
+    st = ref->token_kind != MTOKEN_NONE && ref->token ? token_user(r, ref, &userid)
+                                                      : cookie_user(r, &userid);
+    if (st != WHO_OK || userid <= 0)
+        return st;
     u->userid = apr_psprintf(r->pool, "%" APR_INT64_T_FMT, userid);
     if (lookup(r, SENCE_MQ_USER, u->userid, NULL, &res) != APR_SUCCESS)
         return WHO_UNAVAILABLE;
@@ -799,14 +853,15 @@ sence_who sence_moodle_identify(request_rec *r, const sence_dir_conf *d, sence_p
     const sence_moodle_course_t *mc;
     const char *raw, *why;
     sence_run_status rs;
+    sence_mref_t ref;
     course_t c;
     user_t u;
     sence_who st;
 
     memset(&c, 0, sizeof(c));
-    if ((st = find_course(r, &c, &mc)) != WHO_OK || !mc)
+    if ((st = find_course(r, &c, &mc, &ref)) != WHO_OK || !mc)
         return st == WHO_OK ? WHO_PASS : st;
-    if ((st = find_user(r, &u)) != WHO_OK)
+    if ((st = find_user(r, &ref, &u)) != WHO_OK)
         return st;
     if (!u.userid)
         return WHO_PASS; /* guests and logged-out visitors: Moodle sends them to its login */
@@ -825,6 +880,7 @@ sence_who sence_moodle_identify(request_rec *r, const sence_dir_conf *d, sence_p
         return rs == SENCE_RUN_EMPTY ? WHO_NO_RUN : WHO_BAD_RUN;
     }
     who->subject = apr_pstrcat(r->pool, "moodle:", u.userid, NULL);
+    who->app = ref.token_kind != MTOKEN_NONE && ref.token;
     who->fullname = u.fullname;
     who->linea = mc->linea ? mc->linea : d->linea;
     who->cod_sence = mc->cod_sence;

@@ -19,6 +19,8 @@ typedef enum {
     SENCE_MQ_ROLES,
     SENCE_MQ_GROUPS,
     SENCE_MQ_CONFIG,
+    SENCE_MQ_WSTOKEN,
+    SENCE_MQ_PRIVATE_KEY,
     SENCE_MQ_COUNT
 } sence_mq;
 

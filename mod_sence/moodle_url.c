@@ -139,14 +139,30 @@ static sence_mref_t pluginfile(apr_pool_t *p, const char *path, const char *quer
 {
     const char *script = strstr(path, "pluginfile.php");
     const char *after = script + strlen("pluginfile.php");
+    const char *before = apr_pstrndup(p, path, (apr_size_t)(script - path));
+    const char *key = NULL;
+    sence_mref_t r;
 
-    /* tokenpluginfile.php/TOKEN/CTX/...: skip the token segment */
-    if (script > path && ends_with(apr_pstrndup(p, path, (apr_size_t)(script - path)), "token")) {
-        after = *after == '/' ? strchr(after + 1, '/') : NULL;
+    /* tokenpluginfile.php/KEY/CTX/...: the key names the user */
+    if (ends_with(before, "token") && *after == '/' && (key = after + 1) != NULL) {
+        after = strchr(key, '/');
+        key = after ? apr_pstrndup(p, key, (apr_size_t)(after - key)) : NULL;
     }
-    if (after && *after == '/')
-        return pluginfile_ref(p, after);
-    return pluginfile_ref(p, sence_query_get(p, query, "file"));
+    r = pluginfile_ref(p, after && *after == '/' ? after : sence_query_get(p, query, "file"));
+    if (key) {
+        r.token_kind = MTOKEN_PRIVATE;
+        r.token = key;
+    } else if (ends_with(before, "/webservice/")) {
+        r.token_kind = MTOKEN_WS;
+        r.token = sence_query_get(p, query, "token");
+    }
+    return r;
+}
+
+static int is_ws_server(const char *path)
+{
+    const char *ws = strstr(path, "/webservice/");
+    return ws && ends_with(path, "/server.php");
 }
 
 sence_mref_t sence_moodle_url_ref(apr_pool_t *p, const char *path, const char *query)
@@ -159,6 +175,12 @@ sence_mref_t sence_moodle_url_ref(apr_pool_t *p, const char *path, const char *q
         return pluginfile(p, path, query);
     if (ends_with(path, "/lib/ajax/service.php"))
         return ref(MREF_AJAX, 1, NULL);
+    if (is_ws_server(path)) {
+        sence_mref_t r = ref(MREF_WS, 1, NULL);
+        r.token_kind = MTOKEN_WS;
+        r.token = sence_query_get(p, query, "wstoken");
+        return r;
+    }
     if ((module = module_name(p, path)) != NULL) {
         const char *param = instance_param(module);
         if ((v = sence_query_get(p, query, "id")) || (v = sence_query_get(p, query, "cmid")))
@@ -227,6 +249,50 @@ apr_array_header_t *sence_moodle_json_refs(apr_pool_t *p, const char *body, apr_
             if (digits && (!quoted || (j < len && body[j] == '"')))
                 push_ref(a, keys[k].kind, v);
         }
+    }
+    return a;
+}
+
+/* Which reference a web-service parameter name makes: courseid, courseids[3], cmid... */
+static sence_mref_kind param_kind(const char *name)
+{
+    static const struct {
+        const char *name;
+        sence_mref_kind kind;
+    } params[] = {{"courseid", MREF_COURSE},
+                  {"courseids", MREF_COURSE},
+                  {"cmid", MREF_CM},
+                  {"cmids", MREF_CM},
+                  {"contextid", MREF_CONTEXT}};
+    apr_size_t i, n;
+
+    for (i = 0; i < sizeof(params) / sizeof(params[0]); i++) {
+        n = strlen(params[i].name);
+        if (strncmp(name, params[i].name, n) == 0 && (name[n] == '\0' || name[n] == '['))
+            return params[i].kind;
+    }
+    return MREF_NONE;
+}
+
+apr_array_header_t *sence_moodle_form_refs(apr_pool_t *p, const char *form, const char **wstoken)
+{
+    apr_array_header_t *a = apr_array_make(p, 4, sizeof(sence_mref_t));
+    const char *s = form;
+
+    while (s && *s) {
+        const char *amp = strchr(s, '&');
+        const char *end = amp ? amp : s + strlen(s);
+        const char *eq = memchr(s, '=', (apr_size_t)(end - s));
+        if (eq) {
+            const char *name = url_decode(p, s, (apr_size_t)(eq - s));
+            const char *value = url_decode(p, eq + 1, (apr_size_t)(end - eq - 1));
+            sence_mref_kind kind = param_kind(name);
+            if (kind != MREF_NONE && id_of(value) > 0)
+                push_ref(a, kind, id_of(value));
+            else if (wstoken && !strcmp(name, "wstoken"))
+                *wstoken = value;
+        }
+        s = amp ? amp + 1 : NULL;
     }
     return a;
 }

@@ -14,8 +14,15 @@ typedef enum {
     MREF_CM,        /* num: course module id */
     MREF_INSTANCE,  /* text: module name, num: instance id */
     MREF_CONTEXT,   /* num: context id */
-    MREF_AJAX       /* the course is in the JSON body: read it, then sence_moodle_json_refs */
+    MREF_AJAX,      /* the course is in the JSON body: read it, then sence_moodle_json_refs */
+    MREF_WS         /* a web-service call: courses in its parameters, sence_moodle_form_refs */
 } sence_mref_kind;
+
+typedef enum {
+    MTOKEN_NONE = 0,
+    MTOKEN_WS,     /* external_tokens.token: the mobile app and web services */
+    MTOKEN_PRIVATE /* user_private_key.value: tokenpluginfile.php */
+} sence_mtoken_kind;
 
 typedef struct {
     sence_mref_kind kind;
@@ -24,6 +31,9 @@ typedef struct {
     /* pluginfile only: component/filearea after the context id, for public course files */
     const char *component;
     const char *filearea;
+    /* identity by token instead of the MoodleSession cookie */
+    sence_mtoken_kind token_kind;
+    const char *token;
 } sence_mref_t;
 
 /* The reference a URL makes (path as requested, query undecoded, may be NULL).
@@ -33,6 +43,10 @@ sence_mref_t sence_moodle_url_ref(apr_pool_t *p, const char *path, const char *q
 /* Every courseid/cmid/contextid number in a JSON body, as refs (MREF_COURSE, MREF_CM,
  * MREF_CONTEXT). Tolerant: it scans for keys, it does not validate JSON. */
 apr_array_header_t *sence_moodle_json_refs(apr_pool_t *p, const char *body, apr_size_t len);
+
+/* courseid, courseids[N], cmid, cmids[N], contextid in a form-encoded string (query or body),
+ * as refs; *wstoken receives the wstoken parameter if present. */
+apr_array_header_t *sence_moodle_form_refs(apr_pool_t *p, const char *form, const char **wstoken);
 
 /* First value of name in an undecoded query string, decoded; NULL if absent. */
 const char *sence_query_get(apr_pool_t *p, const char *query, const char *name);

@@ -64,8 +64,9 @@ int main(void)
     r = sence_moodle_url_ref(pool, "/pluginfile.php/30/mod_resource/content/0/a.pdf", NULL);
     CHECK(!sence_moodle_public_file(&r));
 
-    json = "[{\"index\":0,\"methodname\":\"core_courseformat_get_state\",\"args\":{\"courseid\":2}},"
-           "{\"index\":1,\"args\":{\"cmid\" : \"12\", \"contextid\":30, \"courseid\":\"x\"}}]";
+    json =
+        "[{\"index\":0,\"methodname\":\"core_courseformat_get_state\",\"args\":{\"courseid\":2}},"
+        "{\"index\":1,\"args\":{\"cmid\" : \"12\", \"contextid\":30, \"courseid\":\"x\"}}]";
     refs = sence_moodle_json_refs(pool, json, strlen(json));
     CHECK(refs->nelts == 3);
     if (refs->nelts == 3) {
@@ -77,6 +78,37 @@ int main(void)
     }
     refs = sence_moodle_json_refs(pool, "{\"courseid\":", 12);
     CHECK(refs->nelts == 0);
+
+    /* web services: identity by token, courses in the parameters */
+    r = sence_moodle_url_ref(pool, "/webservice/rest/server.php",
+                             "wstoken=abc123&moodlewsrestformat=json");
+    CHECK(r.kind == MREF_WS && r.token_kind == MTOKEN_WS);
+    CHECK_STR(r.token, "abc123");
+    r = sence_moodle_url_ref(pool, "/webservice/pluginfile.php/30/mod_resource/content/0/a.pdf",
+                             "token=tk");
+    CHECK(r.kind == MREF_CONTEXT && r.num == 30 && r.token_kind == MTOKEN_WS);
+    CHECK_STR(r.token, "tk");
+    r = sence_moodle_url_ref(pool, "/tokenpluginfile.php/key42/30/mod_resource/content/0/a.pdf",
+                             NULL);
+    CHECK(r.kind == MREF_CONTEXT && r.num == 30 && r.token_kind == MTOKEN_PRIVATE);
+    CHECK_STR(r.token, "key42");
+    r = sence_moodle_url_ref(pool, "/pluginfile.php/30/mod_resource/content/0/a.pdf", NULL);
+    CHECK(r.token_kind == MTOKEN_NONE);
+    {
+        const char *tok = NULL;
+        refs = sence_moodle_form_refs(
+            pool, "wsfunction=core_course_get_contents&courseid=2&wstoken=t%31&cmids%5B0%5D=201",
+            &tok);
+        CHECK(refs->nelts == 2);
+        CHECK_STR(tok, "t1");
+        if (refs->nelts == 2) {
+            CHECK(APR_ARRAY_IDX(refs, 0, sence_mref_t).kind == MREF_COURSE);
+            CHECK(APR_ARRAY_IDX(refs, 1, sence_mref_t).kind == MREF_CM);
+            CHECK(APR_ARRAY_IDX(refs, 1, sence_mref_t).num == 201);
+        }
+        refs = sence_moodle_form_refs(pool, "courseids[0]=3&courseidx=4&coursename=x", NULL);
+        CHECK(refs->nelts == 1 && APR_ARRAY_IDX(refs, 0, sence_mref_t).num == 3);
+    }
 
     CHECK_STR(sence_query_get(pool, "a=1&b=x%20y+z", "b"), "x y z");
     CHECK(sence_query_get(pool, "ab=1", "a") == NULL);

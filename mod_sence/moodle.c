@@ -492,11 +492,10 @@ static sence_who read_body(request_rec *r, apr_off_t max, const char **body, apr
     while (!eos) {
         apr_status_t rv =
             ap_get_brigade(r->input_filters, bb, AP_MODE_READBYTES, APR_BLOCK_READ, 8192);
-        apr_bucket *b;
         if (rv != APR_SUCCESS)
             return WHO_UNAVAILABLE;
         while (!APR_BRIGADE_EMPTY(bb)) {
-            b = APR_BRIGADE_FIRST(bb);
+            apr_bucket *b = APR_BRIGADE_FIRST(bb);
             if (APR_BUCKET_IS_EOS(b))
                 eos = 1;
             else if (!APR_BUCKET_IS_METADATA(b))
@@ -637,12 +636,11 @@ static sence_who body_refs(request_rec *r, sence_mref_t *ref, apr_array_header_t
     const char *body = "", *ctype = apr_table_get(r->headers_in, "Content-Type");
     const char *token = NULL;
     apr_size_t len = 0;
-    sence_who st;
 
     *refs = ref->kind == MREF_WS ? sence_moodle_form_refs(r->pool, r->parsed_uri.query, &token)
                                  : apr_array_make(r->pool, 1, sizeof(sence_mref_t));
     if (r->method_number == M_POST && !r->main) {
-        st =
+        sence_who st =
             read_body(r, sc->moodle.max_body ? sc->moodle.max_body : DEFAULT_MAX_BODY, &body, &len);
         if (st != WHO_OK)
             return st;

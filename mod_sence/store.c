@@ -1,8 +1,10 @@
 #include "store.h"
 
+#include <apr_atomic.h>
 #include <string.h>
 
-#define STORE_MAGIC APR_UINT64_C(0x53454e4345535431) /* "SENCEST1" */
+#define STORE_MAGIC APR_UINT64_C(0x53454e4345535432) /* "SENCEST2" */
+#define MAX_REAPED 8
 #define NIL 0xffffffffu
 
 typedef struct {
@@ -34,7 +36,38 @@ struct sence_store_t {
     apr_uint32_t *buckets;
     slot_t *slots;
     apr_global_mutex_t *mutex;
+    sence_store_reap_fn *on_reap;
+    void *baton;
 };
+
+/* Records dropped during one locked operation, reported once the lock is released. */
+typedef struct {
+    int n;
+    sence_event ev[MAX_REAPED];
+    sence_record_t rec[MAX_REAPED];
+} reaped_t;
+
+int sence_code_slot(int code)
+{
+    if (code == 100)
+        return 0;
+    if (code >= 200 && code <= 212)
+        return 1 + code - 200;
+    if (code >= 300 && code <= 313)
+        return 14 + code - 300;
+    return SENCE_CODE_SLOTS - 1;
+}
+
+int sence_slot_code(int slot)
+{
+    if (slot == 0)
+        return 100;
+    if (slot >= 1 && slot <= 13)
+        return 200 + slot - 1;
+    if (slot >= 14 && slot <= 27)
+        return 300 + slot - 14;
+    return -1;
+}
 
 static apr_uint32_t bucket_count(apr_uint32_t capacity)
 {
@@ -188,28 +221,55 @@ static void release(sence_store_t *s, apr_uint32_t i)
     s->h->free_head = i;
 }
 
+static void reap(sence_store_t *s, apr_uint32_t i, sence_event ev, reaped_t *out)
+{
+    if (out && out->n < MAX_REAPED) {
+        out->ev[out->n] = ev;
+        out->rec[out->n++] = s->slots[i].rec;
+    }
+    apr_atomic_inc32(&s->h->stats.events[ev]);
+    release(s, i);
+}
+
+static void expire(sence_store_t *s, apr_uint32_t i, reaped_t *out)
+{
+    int k = s->slots[i].kind;
+
+    s->h->stats.expired[k]++;
+    reap(s, i, k == SENCE_KIND_SESSION ? SENCE_EV_SESSION_EXPIRED : SENCE_EV_LOGIN_ABANDONED, out);
+}
+
 /* Reclaims up to max expired records from the old end of each list. */
-static void reclaim_expired(sence_store_t *s, apr_time_t now, int max)
+static void reclaim_expired(sence_store_t *s, apr_time_t now, int max, reaped_t *out)
 {
     int k;
 
     for (k = 0; k < SENCE_KINDS; k++) {
         int n = 0;
         while (n++ < max && s->h->lists[k].head != NIL &&
-               s->slots[s->h->lists[k].head].rec.expires <= now) {
-            release(s, s->h->lists[k].head);
-            s->h->stats.expired[k]++;
-        }
+               s->slots[s->h->lists[k].head].rec.expires <= now)
+            expire(s, s->h->lists[k].head, out);
     }
 }
 
 /* Pending attempts go first: a flood of gate pages must not log participants out. */
-static void evict_oldest(sence_store_t *s)
+static void evict_oldest(sence_store_t *s, reaped_t *out)
 {
     int k = s->h->lists[SENCE_KIND_ATTEMPT].head != NIL ? SENCE_KIND_ATTEMPT : SENCE_KIND_SESSION;
 
-    release(s, s->h->lists[k].head);
     s->h->stats.evicted[k]++;
+    reap(s, s->h->lists[k].head,
+         k == SENCE_KIND_SESSION ? SENCE_EV_SESSION_EVICTED : SENCE_EV_LOGIN_EVICTED, out);
+}
+
+/* Unlocks, then tells this process's listener what was dropped. */
+static void unlock_report(sence_store_t *s, const reaped_t *r)
+{
+    int i;
+
+    unlock(s);
+    for (i = 0; s->on_reap && i < r->n; i++)
+        s->on_reap(s->baton, r->ev[i], &r->rec[i]);
 }
 
 apr_status_t sence_store_put(sence_store_t *s, sence_kind kind, sence_record_t *rec, apr_time_t now)
@@ -217,14 +277,16 @@ apr_status_t sence_store_put(sence_store_t *s, sence_kind kind, sence_record_t *
     apr_status_t rv;
     apr_uint32_t i, b;
     slot_t *sl;
+    reaped_t reaped;
 
+    reaped.n = 0;
     if ((rv = sence_id_new(rec->id)) != APR_SUCCESS)
         return rv;
     if ((rv = lock(s)) != APR_SUCCESS)
         return rv;
-    reclaim_expired(s, now, 2);
+    reclaim_expired(s, now, 2, &reaped);
     if (s->h->free_head == NIL)
-        evict_oldest(s);
+        evict_oldest(s, &reaped);
     i = s->h->free_head;
     sl = &s->slots[i];
     s->h->free_head = sl->next;
@@ -236,7 +298,7 @@ apr_status_t sence_store_put(sence_store_t *s, sence_kind kind, sence_record_t *
     list_append(s, kind, i);
     s->h->stats.live[kind]++;
     s->h->stats.created[kind]++;
-    unlock(s);
+    unlock_report(s, &reaped);
     return APR_SUCCESS;
 }
 
@@ -245,7 +307,9 @@ static apr_status_t lookup(sence_store_t *s, sence_kind kind, const char *id, ap
 {
     apr_status_t rv;
     apr_uint32_t i;
+    reaped_t reaped;
 
+    reaped.n = 0;
     if (!sence_id_wellformed(id))
         return APR_NOTFOUND;
     if ((rv = lock(s)) != APR_SUCCESS)
@@ -254,8 +318,7 @@ static apr_status_t lookup(sence_store_t *s, sence_kind kind, const char *id, ap
     if (i == NIL) {
         rv = APR_NOTFOUND;
     } else if (s->slots[i].rec.expires <= now) {
-        release(s, i);
-        s->h->stats.expired[kind]++;
+        expire(s, i, &reaped);
         rv = APR_TIMEUP;
     } else {
         if (out)
@@ -264,7 +327,7 @@ static apr_status_t lookup(sence_store_t *s, sence_kind kind, const char *id, ap
             release(s, i);
         rv = APR_SUCCESS;
     }
-    unlock(s);
+    unlock_report(s, &reaped);
     return rv;
 }
 
@@ -313,4 +376,33 @@ void sence_store_stats(sence_store_t *s, sence_store_stats_t *out)
     }
     *out = s->h->stats;
     unlock(s);
+}
+
+void sence_store_on_reap(sence_store_t *s, sence_store_reap_fn *fn, void *baton)
+{
+    s->on_reap = fn;
+    s->baton = baton;
+}
+
+void sence_store_walk(sence_store_t *s, sence_kind kind, apr_time_t now, sence_store_walk_fn *fn,
+                      void *baton)
+{
+    apr_uint32_t i;
+
+    if (lock(s) != APR_SUCCESS)
+        return;
+    for (i = s->h->lists[kind].head; i != NIL; i = s->slots[i].next)
+        if (s->slots[i].rec.expires > now)
+            fn(baton, &s->slots[i].rec);
+    unlock(s);
+}
+
+void sence_store_count(sence_store_t *s, sence_event ev)
+{
+    apr_atomic_inc32(&s->h->stats.events[ev]);
+}
+
+void sence_store_count_code(sence_store_t *s, int code)
+{
+    apr_atomic_inc32(&s->h->stats.codes[sence_code_slot(code)]);
 }

@@ -30,6 +30,7 @@ typedef struct {
     char fecha_hora[SENCE_MAX_FECHAHORA + 1];
     char zona[SENCE_MAX_ZONA + 1];
     char url[SENCE_MAX_STORED_URL + 1];
+    char ref[SENCE_ID_LEN + 1]; /* close attempts: the session they close */
     apr_time_t created;
     apr_time_t expires;
     apr_interval_time_t lifetime; /* attempts: the session lifetime of the gated location */
@@ -38,6 +39,29 @@ typedef struct {
 
 /* Session flag: the "session started" notice has not been shown yet. */
 #define SENCE_FLAG_NOTICE 0x1u
+/* Attempt flag: a CerrarSesion attempt (ref names the session), not an IniciarSesion one. */
+#define SENCE_FLAG_CLOSE 0x2u
+
+/* What happened, counted in the store for the status page and written to the journal. */
+typedef enum {
+    SENCE_EV_LOGIN_SENT,
+    SENCE_EV_START_OK,
+    SENCE_EV_START_ERROR,
+    SENCE_EV_CLOSE_SENT,
+    SENCE_EV_CLOSE_OK,
+    SENCE_EV_CLOSE_ERROR,
+    SENCE_EV_SESSION_EXPIRED,
+    SENCE_EV_LOGIN_ABANDONED,
+    SENCE_EV_SESSION_EVICTED,
+    SENCE_EV_LOGIN_EVICTED,
+    SENCE_EV_CALLBACK_REJECTED,
+    SENCE_EV_COUNT
+} sence_event;
+
+/* GlosaError codes counted one slot each: 100, 200-212, 300-313, and "other". */
+#define SENCE_CODE_SLOTS 29
+int sence_code_slot(int code);
+int sence_slot_code(int slot); /* -1 for the "other" slot */
 
 typedef struct {
     apr_uint32_t capacity;
@@ -45,7 +69,16 @@ typedef struct {
     apr_uint64_t created[SENCE_KINDS];
     apr_uint64_t expired[SENCE_KINDS];
     apr_uint64_t evicted[SENCE_KINDS];
+    apr_uint32_t events[SENCE_EV_COUNT];
+    apr_uint32_t codes[SENCE_CODE_SLOTS];
 } sence_store_stats_t;
+
+/* Called after the lock is released for each record a store operation dropped because it
+ * expired or to make room (ev is SESSION_EXPIRED, LOGIN_ABANDONED, *_EVICTED). */
+typedef void sence_store_reap_fn(void *baton, sence_event ev, const sence_record_t *rec);
+
+/* Called under the lock for each live record of a kind, oldest first. */
+typedef void sence_store_walk_fn(void *baton, const sence_record_t *rec);
 
 typedef struct sence_store_t sence_store_t;
 
@@ -82,5 +115,16 @@ apr_status_t sence_store_clear_flag(sence_store_t *s, sence_kind kind, const cha
 apr_status_t sence_store_remove(sence_store_t *s, sence_kind kind, const char *id);
 
 void sence_store_stats(sence_store_t *s, sence_store_stats_t *out);
+
+/* This process's listener for reaped records (not stored in shared memory). */
+void sence_store_on_reap(sence_store_t *s, sence_store_reap_fn *fn, void *baton);
+
+/* Visits the live records of a kind under the lock: keep fn short (status page only). */
+void sence_store_walk(sence_store_t *s, sence_kind kind, apr_time_t now, sence_store_walk_fn *fn,
+                      void *baton);
+
+/* Counters shared by all processes, without the lock. */
+void sence_store_count(sence_store_t *s, sence_event ev);
+void sence_store_count_code(sence_store_t *s, int code);
 
 #endif

@@ -91,6 +91,63 @@ static void eviction(apr_pool_t *p)
     CHECK(st.live[0] + st.live[1] == 4);
 }
 
+static int reaped_expired, reaped_evicted, reaped_abandoned;
+
+static void on_reap(void *baton, sence_event ev, const sence_record_t *r)
+{
+    (void)baton;
+    (void)r;
+    reaped_expired += ev == SENCE_EV_SESSION_EXPIRED;
+    reaped_abandoned += ev == SENCE_EV_LOGIN_ABANDONED;
+    reaped_evicted += ev == SENCE_EV_LOGIN_EVICTED || ev == SENCE_EV_SESSION_EVICTED;
+}
+
+static int walked;
+static void on_walk(void *baton, const sence_record_t *r)
+{
+    (void)baton;
+    walked += r->linea == 3;
+}
+
+/* Dropped records are reported once the lock is released; counters and walks see all. */
+static void reporting(apr_pool_t *p)
+{
+    sence_store_t *s = fresh(p, 2, NULL);
+    apr_time_t now = apr_time_from_sec(7000);
+    sence_record_t a = rec("12345678-5", now, apr_time_from_sec(1));
+    sence_record_t b = rec("12345678-5", now, apr_time_from_sec(1));
+    sence_record_t c = rec("12345678-5", now, apr_time_from_sec(100)), out;
+    sence_store_stats_t st;
+
+    sence_store_on_reap(s, on_reap, NULL);
+    sence_store_put(s, SENCE_KIND_ATTEMPT, &a, now);
+    sence_store_put(s, SENCE_KIND_SESSION, &b, now);
+    CHECK(sence_store_get(s, SENCE_KIND_SESSION, b.id, now + apr_time_from_sec(5), &out) ==
+          APR_TIMEUP);
+    CHECK(reaped_expired == 1);
+    sence_store_put(s, SENCE_KIND_SESSION, &c, now + apr_time_from_sec(5)); /* reclaims a */
+    CHECK(reaped_abandoned == 1);
+    b = rec("11111111-1", now, apr_time_from_sec(100));
+    sence_store_put(s, SENCE_KIND_ATTEMPT, &b, now + apr_time_from_sec(5));
+    a = rec("11111111-1", now, apr_time_from_sec(100));
+    sence_store_put(s, SENCE_KIND_ATTEMPT, &a, now + apr_time_from_sec(5)); /* evicts b */
+    CHECK(reaped_evicted == 1);
+    walked = 0;
+    sence_store_walk(s, SENCE_KIND_SESSION, now + apr_time_from_sec(5), on_walk, NULL);
+    CHECK(walked == 1);
+    sence_store_count(s, SENCE_EV_START_OK);
+    sence_store_count_code(s, 211);
+    sence_store_count_code(s, 211);
+    sence_store_count_code(s, 999);
+    sence_store_stats(s, &st);
+    CHECK(st.events[SENCE_EV_START_OK] == 1 && st.events[SENCE_EV_LOGIN_ABANDONED] == 1);
+    CHECK(st.codes[sence_code_slot(211)] == 2 && st.codes[SENCE_CODE_SLOTS - 1] == 1);
+    CHECK(sence_slot_code(sence_code_slot(100)) == 100 &&
+          sence_slot_code(sence_code_slot(313)) == 313);
+    CHECK(sence_slot_code(sence_code_slot(212)) == 212 &&
+          sence_code_slot(213) == SENCE_CODE_SLOTS - 1);
+}
+
 /* Many records: every one is found again (the hash index, not luck). */
 static void volume(apr_pool_t *p)
 {
@@ -163,6 +220,7 @@ int main(void)
     apr_pool_create(&p, NULL);
     basics(p);
     eviction(p);
+    reporting(p);
     volume(p);
     processes(p);
     return check_done("store");

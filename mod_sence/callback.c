@@ -32,7 +32,7 @@ int sence_claim_callback(request_rec *r)
 
 typedef enum { REJECT_MALFORMED, REJECT_UNKNOWN, REJECT_MISMATCH } reject_kind;
 
-static int reject(request_rec *r, reject_kind kind, const char *why)
+static int reject(request_rec *r, reject_kind kind, const char *why, const char *id_alumno)
 {
     static const struct {
         int status;
@@ -49,9 +49,16 @@ static int reject(request_rec *r, reject_kind kind, const char *why)
                          "para intentarlo de nuevo."},
     };
 
+    sence_event_t e;
+
     ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
                   SLOG(3001) "callback %s from %s rejected (%d): %s", r->uri, r->useragent_ip,
                   pages[kind].status, why);
+    memset(&e, 0, sizeof(e));
+    e.ev = SENCE_EV_CALLBACK_REJECTED;
+    e.id_sesion_alumno = id_alumno;
+    e.reason = apr_psprintf(r->pool, "%s: %s", r->uri, why);
+    sence_journal(r, &e);
     return sence_page_message(r, pages[kind].status, "Respuesta de SENCE no válida",
                               pages[kind].text, "/", "Volver al inicio");
 }
@@ -111,6 +118,20 @@ static void set_cookie(request_rec *r, const sence_record_t *session)
             session->id, apr_time_sec(session->lifetime), secure ? "; Secure" : ""));
 }
 
+static void journal_outcome(request_rec *r, sence_event ev, const sence_record_t *rec,
+                            const char *id_alumno, apr_array_header_t *codes, int ended)
+{
+    sence_event_t e;
+
+    memset(&e, 0, sizeof(e));
+    e.ev = ev;
+    e.rec = rec;
+    e.id_sesion_alumno = id_alumno;
+    e.codes = codes;
+    e.ended = ended;
+    sence_journal(r, &e);
+}
+
 static int start_session(request_rec *r, const sence_record_t *attempt, const sence_callback_t *cb)
 {
     sence_srv_conf *sc = ap_get_module_config(r->server->module_config, &sence_module);
@@ -136,6 +157,7 @@ static int start_session(request_rec *r, const sence_record_t *attempt, const se
                   SLOG(3003) "SENCE session started: RUN %s CodSence '%s' CodigoCurso '%s' "
                              "linea %d IdSesionSence %s FechaHora '%s' ZonaHoraria '%s'",
                   s.run, s.cod_sence, s.codigo_curso, s.linea, s.id_sence, s.fecha_hora, s.zona);
+    journal_outcome(r, SENCE_EV_START_OK, &s, attempt->id, NULL, 0);
     s.lifetime = attempt->lifetime;
     set_cookie(r, &s);
     location = apr_pstrcat(r->pool, sc->public_url, attempt->url, NULL);
@@ -145,7 +167,71 @@ static int start_session(request_rec *r, const sence_record_t *attempt, const se
                               attempt->url, "Continuar al curso");
 }
 
-static int on_callback(request_rec *r, sence_cb_kind kind)
+/* The four callbacks: SENCE POSTs start or close outcomes, success or error. */
+typedef struct {
+    sence_cb_kind kind;
+    int closing;
+} callback_t;
+
+/* A close attempt's session ends here: the store record and the browser's cookie. */
+static void end_session(request_rec *r, const sence_record_t *attempt)
+{
+    sence_store_remove(sence_store(), SENCE_KIND_SESSION, attempt->ref);
+    apr_table_addn(r->headers_out, "Set-Cookie",
+                   apr_psprintf(r->pool, "%s=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax",
+                                sence_cookie_name(r->pool, attempt->cod_sence,
+                                                  attempt->codigo_curso, attempt->linea)));
+}
+
+static int ends_on(request_rec *r, const apr_array_header_t *codes)
+{
+    const sence_dir_conf *d = ap_get_module_config(r->per_dir_config, &sence_module);
+    int i, j;
+
+    for (i = 0; i < codes->nelts; i++) {
+        int code = APR_ARRAY_IDX(codes, i, int);
+        if (!d->close_codes && code == 301)
+            return 1;
+        for (j = 0; d->close_codes && j < d->close_codes->nelts; j++)
+            if (APR_ARRAY_IDX(d->close_codes, j, int) == code)
+                return 1;
+    }
+    return 0;
+}
+
+static int closed(request_rec *r, const sence_record_t *attempt, const sence_callback_t *cb)
+{
+    const char *id_sence = attempt->id_sence;
+    int ended;
+
+    if (cb->kind_error) {
+        ended = ends_on(r, cb->codes);
+        if (ended)
+            end_session(r, attempt);
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                      SLOG(3007) "SENCE refused to close session %s of RUN %s CodigoCurso '%s' "
+                                 "(GlosaError %s)%s",
+                      id_sence, attempt->run, attempt->codigo_curso, cb->glosa,
+                      ended ? ": SENCE has no open session, ended locally too" : "");
+        journal_outcome(r, SENCE_EV_CLOSE_ERROR, attempt, attempt->id, cb->codes, ended);
+        return sence_page_errors(
+            r, cb->codes, ended ? "/" : apr_pstrcat(r->pool, attempt->url, "?sence_cerrar=1", NULL),
+            1);
+    }
+    end_session(r, attempt);
+    ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, r,
+                  SLOG(3008) "SENCE session closed: RUN %s CodSence '%s' CodigoCurso '%s' "
+                             "linea %d IdSesionSence %s",
+                  attempt->run, attempt->cod_sence, attempt->codigo_curso, attempt->linea,
+                  id_sence);
+    journal_outcome(r, SENCE_EV_CLOSE_OK, attempt, attempt->id, NULL, 0);
+    return sence_page_message(r, HTTP_OK, "Sesión SENCE cerrada",
+                              "Su sesión SENCE fue cerrada correctamente. Para volver al curso "
+                              "deberá iniciar una nueva sesión SENCE.",
+                              "/", "Volver al inicio");
+}
+
+static int on_callback(request_rec *r, callback_t how)
 {
     apr_table_t *form = NULL;
     sence_callback_t cb;
@@ -163,32 +249,45 @@ static int on_callback(request_rec *r, sence_cb_kind kind)
     if ((why = read_form(r, &form, &status)) != NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, SLOG(3005) "callback %s rejected (%d): %s",
                       r->uri, status, why);
-        return status == HTTP_BAD_REQUEST ? reject(r, REJECT_MALFORMED, why) : status;
+        return status == HTTP_BAD_REQUEST ? reject(r, REJECT_MALFORMED, why, NULL) : status;
     }
-    if ((why = sence_rce_parse_callback(r->pool, form, kind, kind == SENCE_CB_SUCCESS, &cb)))
-        return reject(r, REJECT_MALFORMED, why);
+    /* A close success carries no IdSesionSence: match it on IdSesionAlumno alone. */
+    if ((why = sence_rce_parse_callback(r->pool, form, how.kind,
+                                        how.kind == SENCE_CB_SUCCESS && !how.closing, &cb)))
+        return reject(r, REJECT_MALFORMED, why, NULL);
+    cb.kind_error = how.kind == SENCE_CB_ERROR;
+    cb.glosa = apr_table_get(form, "GlosaError");
     rv =
         sence_store_take(sence_store(), SENCE_KIND_ATTEMPT, cb.id_alumno, apr_time_now(), &attempt);
     if (rv == APR_TIMEUP)
-        return reject(r, REJECT_UNKNOWN, "the login attempt expired (SenceLoginTimeout)");
+        return reject(r, REJECT_UNKNOWN, "the attempt expired (SenceLoginTimeout)", cb.id_alumno);
     if (rv != APR_SUCCESS)
         return reject(r, REJECT_UNKNOWN,
-                      "no pending login attempt has this IdSesionAlumno "
-                      "(unknown, forged or already used)");
+                      "no pending attempt has this IdSesionAlumno (unknown, forged or already "
+                      "used)",
+                      cb.id_alumno);
+    if (((attempt.flags & SENCE_FLAG_CLOSE) != 0) != how.closing)
+        return reject(r, REJECT_MISMATCH,
+                      how.closing ? "a login attempt answered at the close URL"
+                                  : "a close attempt answered at the login URL",
+                      cb.id_alumno);
     if ((field = mismatch(&attempt, &cb)) != NULL)
         return reject(r, REJECT_MISMATCH,
                       apr_psprintf(r->pool,
                                    "%s differs from what was sent for RUN %s; attempt "
                                    "discarded",
-                                   field, attempt.run));
-    if (kind == SENCE_CB_SUCCESS)
+                                   field, attempt.run),
+                      cb.id_alumno);
+    if (how.closing)
+        return closed(r, &attempt, &cb);
+    if (how.kind == SENCE_CB_SUCCESS)
         return start_session(r, &attempt, &cb);
     ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
                   SLOG(3006) "SENCE refused to start a session: RUN %s CodSence '%s' "
                              "CodigoCurso '%s' linea %d GlosaError '%s'",
-                  attempt.run, attempt.cod_sence, attempt.codigo_curso, attempt.linea,
-                  apr_table_get(form, "GlosaError"));
-    return sence_page_errors(r, cb.codes, attempt.url);
+                  attempt.run, attempt.cod_sence, attempt.codigo_curso, attempt.linea, cb.glosa);
+    journal_outcome(r, SENCE_EV_START_ERROR, &attempt, attempt.id, cb.codes, 0);
+    return sence_page_errors(r, cb.codes, attempt.url, 0);
 }
 
 int sence_callback_handler(request_rec *r)
@@ -200,9 +299,13 @@ int sence_callback_handler(request_rec *r)
     if (!sence_store())
         return HTTP_SERVICE_UNAVAILABLE;
     if (!strcmp(rest, "/retoma"))
-        return on_callback(r, SENCE_CB_SUCCESS);
+        return on_callback(r, (callback_t){SENCE_CB_SUCCESS, 0});
     if (!strcmp(rest, "/error"))
-        return on_callback(r, SENCE_CB_ERROR);
+        return on_callback(r, (callback_t){SENCE_CB_ERROR, 0});
+    if (!strcmp(rest, "/cierre"))
+        return on_callback(r, (callback_t){SENCE_CB_SUCCESS, 1});
+    if (!strcmp(rest, "/cierre-error"))
+        return on_callback(r, (callback_t){SENCE_CB_ERROR, 1});
     if (rest[0] == '/' && !strchr(rest + 1, '/'))
         return sence_page_asset(r, rest + 1);
     return HTTP_NOT_FOUND;

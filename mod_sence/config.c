@@ -17,6 +17,8 @@ void *sence_create_dir_conf(apr_pool_t *p, char *dir)
     d->env = SENCE_ENV_UNSET;
     d->lifetime = -1;
     d->login_timeout = -1;
+    d->close_session = -1;
+    d->banner = -1;
     sence_moodle_dir_init(&d->moodle);
     return d;
 }
@@ -41,6 +43,9 @@ void *sence_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     d->run = PICK(run);
     d->lifetime = PICK_SET(lifetime, -1);
     d->login_timeout = PICK_SET(login_timeout, -1);
+    d->close_session = PICK_SET(close_session, -1);
+    d->banner = PICK_SET(banner, -1);
+    d->close_codes = PICK(close_codes);
     sence_moodle_dir_merge(&d->moodle, &base->moodle, &add->moodle);
     return d;
 }
@@ -124,6 +129,27 @@ static const char *set_enabled(cmd_parms *cmd, void *dv, int on)
     sence_dir_conf *d = dv;
     d->enabled = on;
     remember(cmd, d);
+    return NULL;
+}
+
+static const char *set_flag(cmd_parms *cmd, void *dv, int on)
+{
+    *(int *)((char *)dv + (apr_size_t)cmd->info) = on;
+    remember(cmd, dv);
+    return NULL;
+}
+
+static const char *set_close_codes(cmd_parms *cmd, void *dv, const char *arg)
+{
+    sence_dir_conf *d = dv;
+    char *end;
+    long code = strtol(arg, &end, 10);
+
+    if (*end || code < 100 || code > 999)
+        return fail(cmd, "a list of GlosaError codes, e.g. 301");
+    if (!d->close_codes)
+        d->close_codes = apr_array_make(cmd->pool, 2, sizeof(int));
+    APR_ARRAY_PUSH(d->close_codes, int) = (int)code;
     return NULL;
 }
 
@@ -352,6 +378,16 @@ const command_rec sence_cmds[] = {
                   "scheme://host[:port] of this site, used to build UrlRetoma/UrlError"),
     AP_INIT_TAKE1("SenceSessionCacheSize", set_cache_size, NULL, RSRC_CONF,
                   "Capacity of the shared-memory session store, in records"),
+    AP_INIT_TAKE1("SenceJournal", sence_journal_set, NULL, RSRC_CONF,
+                  "Attendance journal: a file appended with one JSON line per event, or "
+                  "\"|command\""),
+    AP_INIT_FLAG("SenceCloseSession", set_flag, DIR_OFFSET(close_session), RSRC_CONF | ACCESS_CONF,
+                 "On: participants can close their SENCE session"),
+    AP_INIT_FLAG("SenceBanner", set_flag, DIR_OFFSET(banner), RSRC_CONF | ACCESS_CONF,
+                 "Off: do not inject the SENCE bar (countdown, close link) into course pages"),
+    AP_INIT_ITERATE("SenceCloseEndsOn", set_close_codes, NULL, RSRC_CONF,
+                    "GlosaError codes of a failed close that mean SENCE has no open session "
+                    "(default 301): the local session ends too"),
     AP_INIT_FLAG("SenceMoodle", sence_moodle_set_flag, NULL, RSRC_CONF | ACCESS_CONF,
                  "On: participant, course and codes come from Moodle's database (mod_dbd)"),
     AP_INIT_TAKE1("SenceMoodleRunField", sence_moodle_set_run_field, NULL, RSRC_CONF | ACCESS_CONF,
@@ -473,7 +509,11 @@ static int check_server(apr_pool_t *p, server_rec *s, sence_srv_conf *sc)
     if ((why = sence_callback_url(p, sc->public_url, sence_callback_path(sc), "/retoma",
                                   &sc->url_retoma)) != NULL ||
         (why = sence_callback_url(p, sc->public_url, sence_callback_path(sc), "/error",
-                                  &sc->url_error)) != NULL) {
+                                  &sc->url_error)) != NULL ||
+        (why = sence_callback_url(p, sc->public_url, sence_callback_path(sc), "/cierre",
+                                  &sc->url_close)) != NULL ||
+        (why = sence_callback_url(p, sc->public_url, sence_callback_path(sc), "/cierre-error",
+                                  &sc->url_close_error)) != NULL) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, SLOG(1004) "%s", why);
         return HTTP_INTERNAL_SERVER_ERROR;
     }

@@ -1,5 +1,6 @@
 /* The access decision: a live SENCE session for this participant and course, or the gate. */
 #include "mod_sence.h"
+#include "moodle_url.h"
 
 #include <http_core.h>
 #include <http_protocol.h>
@@ -84,9 +85,13 @@ typedef struct {
     sence_who st;
     const char *reason;
     sence_participant_t who;
+    int has_session; /* who has a live session for this course: session holds it */
+    sence_record_t session;
 } identity_t;
 
-/* identify() once per request: the access phase's answer is reused by fixups. */
+static int find_session(request_rec *r, const sence_participant_t *p, sence_record_t *rec);
+
+/* identify() and the session lookup once per request: fixups reuse the access phase's. */
 static identity_t *identity(request_rec *r, const sence_dir_conf *d)
 {
     identity_t *id = ap_get_module_config(r->request_config, &sence_module);
@@ -94,6 +99,8 @@ static identity_t *identity(request_rec *r, const sence_dir_conf *d)
     if (!id) {
         id = apr_pcalloc(r->pool, sizeof(*id));
         id->st = identify(r, d, &id->who, &id->reason);
+        if (id->st == WHO_OK)
+            id->has_session = find_session(r, &id->who, &id->session);
         ap_set_module_config(r->request_config, &sence_module, id);
     }
     return id;
@@ -147,29 +154,43 @@ static int refuse(request_rec *r, sence_who st, const char *reason)
     }
 }
 
-static int has_session(request_rec *r, const sence_participant_t *p)
+/* The live session this browser holds for the participant's course, if any. */
+static int find_session(request_rec *r, const sence_participant_t *p, sence_record_t *rec)
 {
     const char *name = sence_cookie_name(r->pool, p->cod_sence, p->codigo_curso, p->linea);
     const char *id = NULL;
-    sence_record_t rec;
 
     if (ap_cookie_read(r, name, &id, 0) != APR_SUCCESS || !id)
         return 0;
-    if (sence_store_get(sence_store(), SENCE_KIND_SESSION, id, apr_time_now(), &rec) != APR_SUCCESS)
+    if (sence_store_get(sence_store(), SENCE_KIND_SESSION, id, apr_time_now(), rec) != APR_SUCCESS)
         return 0;
-    if (strcmp(rec.run, p->run) != 0 || strcmp(rec.subject, p->subject) != 0) {
+    if (strcmp(rec->run, p->run) != 0 || strcmp(rec->subject, p->subject) != 0) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                       SLOG(2003) "session cookie of RUN %s (%s) presented by RUN %s (%s): not "
                                  "honoured",
-                      rec.run, rec.subject, p->run, p->subject);
+                      rec->run, rec->subject, p->run, p->subject);
         return 0;
     }
-    if (strcmp(rec.cod_sence, p->cod_sence) != 0 ||
-        strcmp(rec.codigo_curso, p->codigo_curso) != 0 || rec.linea != p->linea)
-        return 0;
-    if ((rec.flags & SENCE_FLAG_NOTICE) && !r->main && r->method_number == M_GET)
-        sence_notice_add(r, rec.id);
-    return 1;
+    return strcmp(rec->cod_sence, p->cod_sence) == 0 &&
+           strcmp(rec->codigo_curso, p->codigo_curso) == 0 && rec->linea == p->linea;
+}
+
+static int close_requested(request_rec *r, const sence_dir_conf *d)
+{
+    return d->close_session == 1 && !r->main && r->method_number == M_GET && r->args &&
+           sence_query_get(r->pool, r->args, "sence_cerrar") != NULL;
+}
+
+/* Lets the request through, with the session-started notice and the SENCE bar on pages. */
+static int pass(request_rec *r, const sence_dir_conf *d, const sence_record_t *session)
+{
+    int bar = d->close_session == 1 && d->banner != 0;
+
+    apr_table_setn(root_request(r)->notes, SENCE_NOTE_PASSED, "1");
+    if (session && !r->main && r->method_number == M_GET &&
+        (bar || (session->flags & SENCE_FLAG_NOTICE)))
+        sence_notice_add(r, session, bar);
+    return DECLINED;
 }
 
 /* XHR, fetch() and subresources cannot follow a form to SENCE: they get a status. */
@@ -237,6 +258,13 @@ static int send_to_sence(request_rec *r, const sence_dir_conf *d, const sence_pa
     req.id_alumno = rec.id;
     req.url_retoma = sc->url_retoma;
     req.url_error = sc->url_error;
+    {
+        sence_event_t e;
+        memset(&e, 0, sizeof(e));
+        e.ev = SENCE_EV_LOGIN_SENT;
+        e.rec = &rec;
+        sence_journal(r, &e);
+    }
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                   SLOG(2005) "RUN %s sent to SENCE for CodSence '%s' CodigoCurso '%s' linea %d "
                              "(attempt %.6s...)",
@@ -256,16 +284,13 @@ static int gate(request_rec *r, const sence_dir_conf *d)
     if (!sence_store())
         return refuse(r, WHO_CONFIG, "the session store is not available");
     id = identity(r, d);
-    if (id->st == WHO_PASS) {
-        apr_table_setn(top->notes, SENCE_NOTE_PASSED, "1");
-        return DECLINED;
-    }
+    if (id->st == WHO_PASS)
+        return pass(r, d, NULL);
     if (id->st != WHO_OK)
         return refuse(r, id->st, id->reason);
-    if (has_session(r, &id->who)) {
-        apr_table_setn(top->notes, SENCE_NOTE_PASSED, "1");
-        return DECLINED;
-    }
+    if (id->has_session)
+        return close_requested(r, d) ? sence_close_page(r, d, &id->session)
+                                     : pass(r, d, &id->session);
     if (r->main)
         return HTTP_FORBIDDEN; /* a subrequest cannot show the gate; its parent does */
     if (id->who.app) {
@@ -311,8 +336,10 @@ int sence_gate_access(request_rec *r)
         is_callback_uri(r))
         return DECLINED;
     id = identity(r, d);
-    if (id->st == WHO_PASS || (id->st == WHO_OK && has_session(r, &id->who)))
-        apr_table_setn(top->notes, SENCE_NOTE_PASSED, "1");
+    if (id->st == WHO_PASS)
+        return pass(r, d, NULL);
+    if (id->st == WHO_OK && id->has_session && !close_requested(r, d))
+        return pass(r, d, &id->session);
     return DECLINED;
 }
 

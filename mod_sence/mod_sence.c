@@ -125,7 +125,7 @@ static int post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, s
     store = NULL;
     if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG)
         return OK; /* the first, checking pass: nothing to keep yet */
-    if (sence_moodle_post_config(pconf, ptemp, s) != OK)
+    if (sence_moodle_post_config(pconf, ptemp, s) != OK || sence_journal_open(pconf, s) != OK)
         return HTTP_INTERNAL_SERVER_ERROR;
 
     retained = ap_retained_data_get(RETAINED_KEY);
@@ -165,6 +165,7 @@ static void child_init(apr_pool_t *p, server_rec *s)
     if (rv != APR_SUCCESS)
         ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, SLOG(1015) "cannot attach the store mutex");
     store = sence_store_attach(p, apr_shm_baseaddr_get(retained->shm), retained->mutex);
+    sence_journal_child_init(s);
 }
 
 static void register_hooks(apr_pool_t *p)
@@ -181,6 +182,7 @@ static void register_hooks(apr_pool_t *p)
     ap_hook_fixups(sence_claim_callback, NULL, NULL, APR_HOOK_REALLY_FIRST);
     ap_hook_fixups(sence_gate_fixups, NULL, NULL, APR_HOOK_REALLY_FIRST);
     ap_hook_handler(sence_callback_handler, NULL, NULL, APR_HOOK_REALLY_FIRST);
+    ap_hook_handler(sence_status_handler, NULL, NULL, APR_HOOK_MIDDLE);
     sence_notice_register();
     sence_moodle_register(p);
 }

@@ -10,6 +10,7 @@
 #include "moodle.h"
 #include "settings.h"
 #include "store.h"
+#include "event.h"
 
 #if defined(APLOG_USE_MODULE) && !defined(SENCE_MODULE_RECORD)
 APLOG_USE_MODULE(sence);
@@ -45,6 +46,9 @@ typedef struct {
     ap_expr_info_t *run;
     apr_interval_time_t lifetime;      /* -1 unset */
     apr_interval_time_t login_timeout; /* -1 unset */
+    int close_session;                 /* -1 unset */
+    int banner;                        /* -1 unset (on) */
+    apr_array_header_t *close_codes;   /* ints; NULL: 301 */
     sence_moodle_dir_t moodle;
 } sence_dir_conf;
 
@@ -63,9 +67,12 @@ typedef struct {
     int cache_size;               /* 0 unset */
     apr_array_header_t *sections; /* sence_section_t */
     sence_moodle_srv_t moodle;
+    const char *journal; /* SenceJournal, main server only */
     /* derived at startup */
     const char *url_retoma;
     const char *url_error;
+    const char *url_close;
+    const char *url_close_error;
 } sence_srv_conf;
 
 /* Who asks and for which course, as the gate works it out. */
@@ -113,7 +120,7 @@ const char *sence_cookie_name(apr_pool_t *p, const char *cod_sence, const char *
                               int linea);
 
 /* notice.c */
-void sence_notice_add(request_rec *r, const char *session_id);
+void sence_notice_add(request_rec *r, const sence_record_t *session, int bar);
 void sence_notice_register(void);
 
 /* moodle.c */
@@ -137,6 +144,18 @@ void sence_moodle_register(apr_pool_t *p);
 sence_who sence_moodle_identify(request_rec *r, const sence_dir_conf *d, sence_participant_t *who,
                                 const char **reason);
 
+/* journal.c */
+void sence_journal(request_rec *r, sence_event_t *e);
+const char *sence_journal_set(cmd_parms *cmd, void *dv, const char *arg);
+int sence_journal_open(apr_pool_t *pconf, server_rec *s);
+void sence_journal_child_init(server_rec *s);
+
+/* close.c: the close page, served at a gated URL with ?sence_cerrar=1 */
+int sence_close_page(request_rec *r, const sence_dir_conf *d, const sence_record_t *session);
+
+/* status.c */
+int sence_status_handler(request_rec *r);
+
 /* callback.c */
 int sence_claim_callback(request_rec *r);
 int sence_callback_handler(request_rec *r);
@@ -146,7 +165,8 @@ int sence_page_gate(request_rec *r, const char *action, apr_array_header_t *fiel
                     const char *name);
 int sence_page_message(request_rec *r, int status, const char *title, const char *text,
                        const char *link, const char *link_text);
-int sence_page_errors(request_rec *r, apr_array_header_t *codes, const char *retry);
+int sence_page_close(request_rec *r, const char *action, apr_array_header_t *fields, sence_env env);
+int sence_page_errors(request_rec *r, apr_array_header_t *codes, const char *retry, int closing);
 int sence_page_json(request_rec *r, int status, const char *error, const char *message);
 int sence_page_asset(request_rec *r, const char *name);
 void sence_page_headers(request_rec *r);

@@ -1,6 +1,7 @@
-/* The one-time "session started" notice, injected after <body> of the first HTML page the
- * participant gets back from the course. Streams: nothing is buffered, and it gives up
- * (showing nothing) if <body> is not found early or is split across buckets. */
+/* What the module adds to course pages, right after <body>: the one-time "session started"
+ * notice and, with SenceCloseSession, the SENCE bar (time left, close link). Streams:
+ * nothing is buffered, and it gives up (adding nothing) if <body> is not found early or is
+ * split across buckets. */
 #include "mod_sence.h"
 
 #include <http_protocol.h>
@@ -12,6 +13,9 @@
 
 typedef struct {
     const char *session_id;
+    int notice;         /* show (and then clear) the session-started notice */
+    int bar;            /* show the SENCE bar */
+    apr_time_t expires; /* of the session, for the countdown */
     apr_size_t scanned;
     int checked;
 } notice_ctx;
@@ -37,14 +41,34 @@ static apr_size_t body_end(const char *data, apr_size_t len)
     return gt ? (apr_size_t)(gt - data) + 1 : 0;
 }
 
-static const char *banner(request_rec *r)
+/* The current URL with ?sence_cerrar=1: the close page is served by the gate itself, under
+ * the same location, authentication and configuration as the course. */
+static const char *close_link(request_rec *r)
+{
+    return apr_pstrcat(r->pool, r->uri, "?sence_cerrar=1", NULL);
+}
+
+static const char *banner(request_rec *r, const notice_ctx *ctx)
 {
     sence_srv_conf *sc = ap_get_module_config(r->server->module_config, &sence_module);
-    return apr_psprintf(r->pool,
-                        "<link rel=\"stylesheet\" href=\"%s/notice.css\">"
-                        "<div class=\"sence-notice\" role=\"status\">Su sesión SENCE fue "
-                        "iniciada correctamente.</div>",
-                        sence_callback_path(sc));
+    const char *cb = sence_callback_path(sc);
+    const char *html =
+        apr_psprintf(r->pool, "<link rel=\"stylesheet\" href=\"%s/notice.css\">", cb);
+
+    if (ctx->notice)
+        html = apr_pstrcat(r->pool, html,
+                           "<div class=\"sence-notice\" role=\"status\">Su sesión SENCE fue "
+                           "iniciada correctamente.</div>",
+                           NULL);
+    if (ctx->bar)
+        html = apr_psprintf(
+            r->pool,
+            "%s<div class=\"sence-bar\" id=\"sence-bar\" data-expires=\"%" APR_TIME_T_FMT "\">"
+            "Sesión SENCE activa<span class=\"sence-left\" id=\"sence-left\"></span> "
+            "<a class=\"sence-close\" href=\"%s\">Cerrar sesión SENCE</a></div>"
+            "<script src=\"%s/bar.js\" defer></script>",
+            html, apr_time_sec(ctx->expires), ap_escape_html2(r->pool, close_link(r), 0), cb);
+    return html;
 }
 
 static int applies(request_rec *r)
@@ -77,12 +101,13 @@ static apr_status_t notice_filter(ap_filter_t *f, apr_bucket_brigade *bb)
             apr_bucket_read(b, &data, &len, APR_BLOCK_READ) != APR_SUCCESS)
             break;
         if ((at = body_end(data, len)) != 0) {
-            const char *html = banner(r);
+            const char *html = banner(r, ctx);
             apr_bucket_split(b, at);
             APR_BUCKET_INSERT_AFTER(b, apr_bucket_pool_create(html, strlen(html), r->pool,
                                                               r->connection->bucket_alloc));
-            sence_store_clear_flag(sence_store(), SENCE_KIND_SESSION, ctx->session_id,
-                                   SENCE_FLAG_NOTICE);
+            if (ctx->notice)
+                sence_store_clear_flag(sence_store(), SENCE_KIND_SESSION, ctx->session_id,
+                                       SENCE_FLAG_NOTICE);
             ap_remove_output_filter(f);
             break;
         }
@@ -93,11 +118,14 @@ static apr_status_t notice_filter(ap_filter_t *f, apr_bucket_brigade *bb)
     return ap_pass_brigade(f->next, bb);
 }
 
-void sence_notice_add(request_rec *r, const char *session_id)
+void sence_notice_add(request_rec *r, const sence_record_t *session, int bar)
 {
     notice_ctx *ctx = apr_pcalloc(r->pool, sizeof(*ctx));
 
-    ctx->session_id = apr_pstrdup(r->pool, session_id);
+    ctx->session_id = apr_pstrdup(r->pool, session->id);
+    ctx->notice = (session->flags & SENCE_FLAG_NOTICE) != 0;
+    ctx->bar = bar;
+    ctx->expires = session->expires;
     ap_add_output_filter(NOTICE_FILTER, ctx, r, r->connection);
 }
 

@@ -39,8 +39,11 @@ static int send_html(request_rec *r, int status, const char *title, const char *
     return DONE;
 }
 
-int sence_page_gate(request_rec *r, const char *action, apr_array_header_t *fields, sence_env env,
-                    const char *name)
+/* A page whose form POSTs fields to SENCE; auto: submitted by sence.js (the gate), else the
+ * participant presses the button (closing, which must not happen behind their back). */
+static int form_page(request_rec *r, const char *title, const char *intro, const char *action,
+                     apr_array_header_t *fields, const char *button, int autosubmit, sence_env env,
+                     const char *name)
 {
     apr_array_header_t *parts = apr_array_make(r->pool, 24, sizeof(char *));
     int i;
@@ -48,9 +51,7 @@ int sence_page_gate(request_rec *r, const char *action, apr_array_header_t *fiel
     if (name && *name)
         APR_ARRAY_PUSH(parts, const char *) =
             apr_psprintf(r->pool, "<p>Hola, %s.</p>\n", esc(r, name));
-    APR_ARRAY_PUSH(parts, const char *) =
-        "<p>Este curso registra su asistencia en SENCE. Lo estamos dirigiendo a SENCE para que "
-        "inicie sesión con su Clave Única; luego volverá automáticamente al curso.</p>\n";
+    APR_ARRAY_PUSH(parts, const char *) = apr_psprintf(r->pool, "<p>%s</p>\n", esc(r, intro));
     APR_ARRAY_PUSH(parts, const char *) = apr_psprintf(
         r->pool, "<form id=\"sence-form\" method=\"post\" action=\"%s\">\n", esc(r, action));
     for (i = 0; i < fields->nelts; i++) {
@@ -59,17 +60,36 @@ int sence_page_gate(request_rec *r, const char *action, apr_array_header_t *fiel
             apr_psprintf(r->pool, "<input type=\"hidden\" name=\"%s\" value=\"%s\">\n",
                          esc(r, f->name), esc(r, f->value));
     }
-    APR_ARRAY_PUSH(parts, const char *) =
-        "<button type=\"submit\" class=\"sence-button\">Iniciar sesión en SENCE</button>\n"
-        "</form>\n";
+    APR_ARRAY_PUSH(parts, const char *) = apr_psprintf(
+        r->pool, "<button type=\"submit\" class=\"sence-button\">%s</button>\n</form>\n",
+        esc(r, button));
     if (env != SENCE_ENV_PRODUCTION)
         APR_ARRAY_PUSH(parts, const char *) =
             "<p class=\"sence-env\">Ambiente de pruebas de SENCE: esta sesión no registra "
             "asistencia real.</p>\n";
-    APR_ARRAY_PUSH(parts, const char *) =
-        apr_psprintf(r->pool, "<script src=\"%s\"></script>\n", esc(r, asset(r, "sence.js")));
-    return send_html(r, HTTP_OK, "Registro de asistencia SENCE",
-                     apr_array_pstrcat(r->pool, parts, 0));
+    if (autosubmit)
+        APR_ARRAY_PUSH(parts, const char *) =
+            apr_psprintf(r->pool, "<script src=\"%s\"></script>\n", esc(r, asset(r, "sence.js")));
+    return send_html(r, HTTP_OK, title, apr_array_pstrcat(r->pool, parts, 0));
+}
+
+int sence_page_gate(request_rec *r, const char *action, apr_array_header_t *fields, sence_env env,
+                    const char *name)
+{
+    return form_page(r, "Registro de asistencia SENCE",
+                     "Este curso registra su asistencia en SENCE. Lo estamos dirigiendo a SENCE "
+                     "para que inicie sesión con su Clave Única; luego volverá automáticamente "
+                     "al curso.",
+                     action, fields, "Iniciar sesión en SENCE", 1, env, name);
+}
+
+int sence_page_close(request_rec *r, const char *action, apr_array_header_t *fields, sence_env env)
+{
+    return form_page(r, "Cerrar sesión SENCE",
+                     "Para registrar el término de su sesión en este curso, SENCE le pedirá "
+                     "autenticarse nuevamente. Después de cerrarla, para volver al curso deberá "
+                     "iniciar una nueva sesión SENCE.",
+                     action, fields, "Cerrar sesión en SENCE", 0, env, NULL);
 }
 
 int sence_page_message(request_rec *r, int status, const char *title, const char *text,
@@ -83,14 +103,16 @@ int sence_page_message(request_rec *r, int status, const char *title, const char
     return send_html(r, status, title, body);
 }
 
-int sence_page_errors(request_rec *r, apr_array_header_t *codes, const char *retry)
+int sence_page_errors(request_rec *r, apr_array_header_t *codes, const char *retry, int closing)
 {
     apr_array_header_t *parts = apr_array_make(r->pool, 8, sizeof(char *));
     int i;
 
     APR_ARRAY_PUSH(parts, const char *) =
-        "<p>SENCE no pudo iniciar su sesión, por lo que su asistencia no quedó registrada. "
-        "SENCE informó:</p>\n<ul class=\"sence-errors\">\n";
+        closing ? "<p>SENCE no pudo cerrar su sesión. SENCE informó:</p>\n"
+                  "<ul class=\"sence-errors\">\n"
+                : "<p>SENCE no pudo iniciar su sesión, por lo que su asistencia no quedó "
+                  "registrada. SENCE informó:</p>\n<ul class=\"sence-errors\">\n";
     for (i = 0; i < codes->nelts; i++) {
         int code = APR_ARRAY_IDX(codes, i, int);
         APR_ARRAY_PUSH(parts, const char *) =
@@ -103,7 +125,9 @@ int sence_page_errors(request_rec *r, apr_array_header_t *codes, const char *ret
                      "estos códigos al organismo capacitador (OTEC).</p>\n"
                      "<p><a class=\"sence-button\" href=\"%s\">Reintentar</a></p>\n",
                      esc(r, retry));
-    return send_html(r, HTTP_OK, "No se pudo iniciar la sesión SENCE",
+    return send_html(r, HTTP_OK,
+                     closing ? "No se pudo cerrar la sesión SENCE"
+                             : "No se pudo iniciar la sesión SENCE",
                      apr_array_pstrcat(r->pool, parts, 0));
 }
 
@@ -139,7 +163,35 @@ static const char css[] =
 static const char notice_css[] =
     ".sence-notice{position:relative;z-index:10000;margin:0;padding:.7rem 1rem;"
     "background:#e6f4ea;color:#0d5223;border-bottom:2px solid #34a853;"
-    "font:1rem system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;text-align:center}\n";
+    "font:1rem system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;text-align:center}\n"
+    ".sence-bar{position:relative;z-index:10000;margin:0;padding:.4rem 1rem;background:#0a4a8a;"
+    "color:#fff;font:.9rem system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;text-align:right}\n"
+    ".sence-bar a{color:#fff;font-weight:600;margin-left:1rem}\n"
+    ".sence-left{margin-left:.6rem;opacity:.9}\n"
+    ".sence-bar.sence-warn{background:#b3261e}\n";
+
+/* Countdown of the SENCE bar; warns 10 minutes before the session's end. */
+static const char bar_js[] =
+    "(function () {\n"
+    "  var bar = document.getElementById('sence-bar');\n"
+    "  var left = document.getElementById('sence-left');\n"
+    "  if (!bar || !left) { return; }\n"
+    "  var end = parseInt(bar.getAttribute('data-expires'), 10) * 1000;\n"
+    "  function pad(n) { return (n < 10 ? '0' : '') + n; }\n"
+    "  function tick() {\n"
+    "    var s = Math.max(0, Math.floor((end - Date.now()) / 1000));\n"
+    "    var h = Math.floor(s / 3600), m = Math.floor(s % 3600 / 60);\n"
+    "    left.textContent = ' \\u00b7 quedan ' + h + ':' + pad(m) + ':' + pad(s % 60);\n"
+    "    if (s <= 600) {\n"
+    "      bar.className = 'sence-bar sence-warn';\n"
+    "      left.textContent = s > 0 ? ' \\u00b7 su sesi\\u00f3n SENCE termina en ' + m + ':' + "
+    "pad(s % 60)\n"
+    "                               : ' \\u00b7 su sesi\\u00f3n SENCE termin\\u00f3';\n"
+    "    }\n"
+    "    if (s > 0) { setTimeout(tick, 1000); }\n"
+    "  }\n"
+    "  tick();\n"
+    "})();\n";
 
 int sence_page_asset(request_rec *r, const char *name)
 {
@@ -148,6 +200,9 @@ int sence_page_asset(request_rec *r, const char *name)
     if (!strcmp(name, "notice.css")) {
         body = notice_css;
         type = "text/css; charset=utf-8";
+    } else if (!strcmp(name, "bar.js")) {
+        body = bar_js;
+        type = "text/javascript; charset=utf-8";
     } else if (!strcmp(name, "sence.js")) {
         body = js;
         type = "text/javascript; charset=utf-8";

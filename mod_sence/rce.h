@@ -58,6 +58,8 @@ typedef struct {
     const char *zona;
     int linea;
     apr_array_header_t *codes; /* ints; error callbacks only */
+    int kind_error;            /* set by the caller: arrived at an error URL */
+    const char *glosa;         /* GlosaError as sent, for logs */
 } sence_callback_t;
 
 /* Parses the POSTed fields. require_id_sence: start success (close success has none).

@@ -3,6 +3,9 @@
 //   SENCE_BASE_URL=http://127.0.0.1:18180 node roundtrip.mjs
 //
 // Run by scripts/browser-test, which starts the demo server (scripts/demo --background).
+// Scenarios: the Basic-auth course /curso/ (gate, round trip, wrong password) and the
+// Moodle-like site /moodle/ in Moodle mode (gate from Moodle's tables, round trip, who is
+// gated: student, exempt group, editing teacher, logged out, not-configured course).
 // Uses Debian's /usr/bin/chromium through playwright-core (no browser download). Every
 // request the browser makes must stay on the demo server: anything else is aborted and
 // counted as a failure. Screenshots go to out/ next to this file.
@@ -26,6 +29,10 @@ const origin = new URL(BASE).origin;
 const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const SIM_LOGIN = new RegExp(`^${esc(origin)}/rcetest/Registro/IniciarSesion$`);
 const COURSE = `${BASE}/curso/`;
+// Moodle mode: the Moodle-like site of scripts/demo, gated from the SQLite fixture.
+const MOODLE = `${BASE}/moodle`;
+const MCOURSE = (id) => `${MOODLE}/course/view.php?id=${id}`;
+const MLOGIN = `${MOODLE}/login/index.php`;
 // UTF-8 shown as Latin-1 ("sesiÃ³n"): what a participant sees when accents are mangled.
 const MOJIBAKE = /Ã.|Â|\uFFFD/;
 
@@ -216,6 +223,150 @@ try {
       `${again.status()} ${html.slice(0, 120)}`);
     await Promise.all([page.waitForURL(SIM_LOGIN), retry.click()]);
     check('error: "Reintentar" leads to the SENCE login again', SIM_LOGIN.test(page.url()), page.url());
+    await ctx.close();
+  });
+
+  // 4. Moodle mode, JavaScript off: alumno1 (a student of course 2 without a SENCE session)
+  //    gets the gate on course 2 and 3, course 4 (not configured) and the site pages open.
+  await scenario('Moodle: gate page for alumno1 (JavaScript disabled)', async () => {
+    const ctx = await newContext(browser, { javaScriptEnabled: false });
+    const page = await ctx.newPage();
+    await page.goto(MOODLE + '/');
+    check('moodle: home page "Plataforma de capacitación" with the courses and demo logins',
+      /Plataforma de capacitación/.test(await page.locator('h1').innerText()) &&
+        (await page.locator('#frontpage-course-list .coursebox').count()) === 3 &&
+        (await page.locator('#demo-login a[href^="/moodle/login/as/"]').count()) === 5);
+    const css = await ctx.request.get(`${MOODLE}/theme/boost/style.css`);
+    check('moodle: theme CSS is served (not gated)',
+      css.status() === 200 && /text\/css/.test(css.headers()['content-type'] || ''), css.status());
+    await page.goto(`${MOODLE}/login/as/alumno1`);
+    check('moodle: demo login as alumno1 lands on the dashboard', page.url() === `${MOODLE}/my/`,
+      page.url());
+    const mcookie = (await ctx.cookies(BASE)).find((c) => c.name === 'MoodleSession');
+    check('moodle: MoodleSession=sid-alumno1 (HttpOnly, path /) arrived',
+      mcookie && mcookie.value === 'sid-alumno1' && mcookie.httpOnly && mcookie.path === '/',
+      JSON.stringify(mcookie));
+    const dash = await page.locator('#mis-cursos').innerText();
+    check('moodle: dashboard shows Ana Alumna Uno and her courses',
+      /Ana Alumna Uno/.test(dash) && /Excel intermedio/.test(dash) && /Curso libre/.test(dash),
+      dash.slice(0, 160));
+    // Course overview images of a gated course are public (as in Moodle): no SENCE session yet.
+    await page.goto(MOODLE + '/');
+    const imgs = await page.locator('#frontpage-course-list img').evaluateAll((els) =>
+      els.map((img) => img.complete && img.naturalWidth > 0));
+    check('moodle: course overview images load without a SENCE session (public files)',
+      imgs.length === 3 && imgs.every(Boolean), JSON.stringify(imgs));
+    const resp = await page.goto(MCOURSE(2));
+    check('moodle: course 2 answers 200 with the gate, URL unchanged',
+      resp && resp.status() === 200 && page.url() === MCOURSE(2), `${resp && resp.status()} ${page.url()}`);
+    const form = page.locator('form#sence-form');
+    const hidden = await form.locator('input[type=hidden]').evaluateAll((els) =>
+      els.map((e) => [e.name, e.value]));
+    const v = Object.fromEntries(hidden);
+    check('moodle: gate fields for course 2 (RUN from the ID number, CodigoCurso = course ID number)',
+      hidden.length === 9 && v.RunAlumno === RUN && v.CodSence === '1237654321' &&
+        v.CodigoCurso === 'RLAB-19-02-08-0071-1' && v.LineaCapacitacion === '3' &&
+        v.RutOtec === '76543210-3' && SIM_LOGIN.test((await form.getAttribute('action')) || ''),
+      JSON.stringify({ ...v, Token: undefined }));
+    check('moodle: no course content behind the gate',
+      (await page.locator('#region-main').count()) === 0);
+    const gateText = (await page.title()) + (await page.locator('body').innerText());
+    check('moodle: gate accents intact (no mojibake)', !MOJIBAKE.test(gateText),
+      gateText.match(MOJIBAKE)?.[0]);
+    await page.screenshot({ path: join(OUT, '05-moodle-gate.png'), fullPage: true });
+    // Course 3 (configured by shortname, explicit CodigoCurso): its own codes.
+    const c3 = await (await ctx.request.get(MCOURSE(3))).text();
+    check('moodle: course 3 (WORD-BAS) gate carries its codes',
+      /name="CodSence" value="2234567890"/.test(c3) &&
+        /name="CodigoCurso" value="RLAB-20-01-01-0001-1"/.test(c3) &&
+        /name="RunAlumno" value="12345678-5"/.test(c3), c3.slice(0, 160));
+    // An activity of course 2, by course-module id, is gated too.
+    const act = await (await ctx.request.get(`${MOODLE}/mod/page/view.php?id=201`)).text();
+    check('moodle: activity of course 2 (mod/page/view.php?id=201) is gated',
+      /id="sence-form"/.test(act) && !/region-main/.test(act), act.slice(0, 120));
+    // Course 4 (LIBRE) is not configured: open without SENCE.
+    const r4 = await page.goto(MCOURSE(4));
+    check('moodle: course 4 (not configured) opens for alumno1 without SENCE',
+      r4 && r4.status() === 200 && page.url() === MCOURSE(4) &&
+        (await page.locator('form#sence-form').count()) === 0 &&
+        /Curso libre/.test(await page.locator('h1').innerText()), `${r4 && r4.status()} ${page.url()}`);
+    // The static stand-ins cannot be fetched under their own names (they name no course).
+    const direct = await ctx.request.get(`${MOODLE}/course/view-2.html`);
+    check('moodle: static stand-in /moodle/course/view-2.html is refused', direct.status() === 403,
+      direct.status());
+    await ctx.close();
+  });
+
+  // 5. Moodle mode round trip and who passes: alumno1 -> SENCE -> course 2; then, in the
+  //    same browser, alumno2 (gated again), becario (exempt group), profesor (editing
+  //    teacher), logout (left to Moodle's login).
+  await scenario('Moodle: round trip and per-user gating', async () => {
+    const ctx = await newContext(browser);
+    const page = await ctx.newPage();
+    await page.goto(`${MOODLE}/login/as/alumno1`);
+    await page.getByRole('link', { name: 'Excel intermedio' }).first().click();
+    await page.waitForURL(SIM_LOGIN);
+    check('moodle roundtrip: gate auto-submits to the simulator', SIM_LOGIN.test(page.url()),
+      page.url());
+    await page.locator('input[name=run]').fill(RUN);
+    await page.locator('input[name=clave]').fill(SENCE_PASSWORD);
+    await Promise.all([
+      page.waitForURL(MCOURSE(2)),
+      page.getByRole('button', { name: 'Ingresar' }).click(),
+    ]);
+    await page.waitForLoadState('load');
+    check('moodle roundtrip: back on /moodle/course/view.php?id=2', page.url() === MCOURSE(2),
+      page.url());
+    const notice = page.locator('.sence-notice');
+    check('moodle roundtrip: green "sesión SENCE iniciada" notice shown',
+      (await notice.isVisible()) && /Su sesión SENCE fue iniciada/.test(await notice.innerText()) &&
+        (await notice.evaluate((el) => getComputedStyle(el).backgroundColor)) !== 'rgba(0, 0, 0, 0)');
+    check('moodle roundtrip: course page of Excel intermedio for Ana Alumna Uno',
+      /Excel intermedio/.test(await page.locator('h1').innerText()) &&
+        (await page.locator('#region-main .activity').count()) === 4 &&
+        /Ana Alumna Uno/.test(await page.locator('.usermenu').innerText()));
+    check('moodle roundtrip: gated section image (pluginfile.php, course context) loads',
+      await page.locator('#imagen-seccion').evaluate((img) => img.complete && img.naturalWidth > 0));
+    const text = (await page.title()) + (await page.locator('body').innerText());
+    check('moodle roundtrip: accents intact (no mojibake)', !MOJIBAKE.test(text),
+      text.match(new RegExp(`.{0,20}(${MOJIBAKE.source}).{0,20}`))?.[0]);
+    await page.screenshot({ path: join(OUT, '06-moodle-course.png'), fullPage: true });
+    await page.getByRole('link', { name: 'Módulo 1: fórmulas' }).click();
+    await page.waitForLoadState('load');
+    check('moodle roundtrip: activity page opens directly, notice only once',
+      page.url() === `${MOODLE}/mod/page/view.php?id=201` &&
+        /Módulo 1: fórmulas/.test(await page.locator('h1').innerText()) &&
+        (await page.locator('.sence-notice').count()) === 0, page.url());
+
+    // Another Moodle account in the same browser: alumno1's SENCE session does not carry over.
+    await page.goto(`${MOODLE}/login/as/alumno2`);
+    const a2 = await (await ctx.request.get(MCOURSE(2))).text();
+    check('moodle: alumno2 in the same browser gets the gate (RUN 11111111-1)',
+      /id="sence-form"/.test(a2) && /name="RunAlumno" value="11111111-1"/.test(a2),
+      a2.slice(0, 160));
+    for (const [user, name, why] of [
+      ['becario', 'Carla Becaria', 'exempt group Becarios'],
+      ['profesor', 'Diego Profesor', 'editing teacher'],
+    ]) {
+      await page.goto(`${MOODLE}/login/as/${user}`);
+      const resp = await page.goto(MCOURSE(2));
+      check(`moodle: ${user} (${why}) opens course 2 directly`,
+        resp && resp.status() === 200 && page.url() === MCOURSE(2) &&
+          (await page.locator('form#sence-form').count()) === 0 &&
+          (await page.locator('#region-main .activity').count()) === 4 &&
+          (await page.locator('.usermenu').innerText()).includes(name),
+        `${resp && resp.status()} ${page.url()}`);
+    }
+    // Logged out: the course is Moodle's business (its login page), never SENCE's.
+    await page.goto(`${MOODLE}/login/logout`);
+    await page.goto(MCOURSE(2));
+    check('moodle: logged out, course 2 goes to Moodle\'s login page, not to SENCE',
+      page.url() === MLOGIN && (await page.locator('#demo-login').isVisible()), page.url());
+    // Back as alumno1: report (not assert) whether the SENCE session survived the logout.
+    await page.goto(`${MOODLE}/login/as/alumno1`);
+    const again = await (await ctx.request.get(MCOURSE(2))).text();
+    console.log(`# info: alumno1 after Moodle logout and login again: ${
+      /id="sence-form"/.test(again) ? 'gate (SENCE session ended)' : 'course (SENCE session kept)'}`);
     await ctx.close();
   });
 

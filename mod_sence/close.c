@@ -1,0 +1,51 @@
+/* Closing a SENCE session (seed 5.2 "Solicitar cierre de sesión"): a page, served by the gate
+ * at a gated URL with ?sence_cerrar=1, whose button POSTs SENCE's CerrarSesion form. The
+ * callbacks that follow are answered by callback.c. */
+#include "mod_sence.h"
+
+#include <http_protocol.h>
+#include <apr_strings.h>
+
+int sence_close_page(request_rec *r, const sence_dir_conf *d, const sence_record_t *session)
+{
+    sence_srv_conf *sc = ap_get_module_config(r->server->module_config, &sence_module);
+    apr_time_t now = apr_time_now();
+    sence_record_t attempt = *session;
+    sence_request_t req;
+    sence_event_t e;
+    apr_status_t rv;
+
+    attempt.flags = SENCE_FLAG_CLOSE;
+    memcpy(attempt.ref, session->id, sizeof(attempt.ref));
+    sence_strlcpy(attempt.url, r->uri, sizeof(attempt.url));
+    attempt.created = now;
+    attempt.expires = now + sence_login_timeout(d);
+    if ((rv = sence_store_put(sence_store(), SENCE_KIND_ATTEMPT, &attempt, now)) != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, SLOG(6001) "cannot record a close attempt");
+        return sence_page_message(r, HTTP_SERVICE_UNAVAILABLE, "Servicio no disponible",
+                                  "No pudimos preparar el cierre de sesión SENCE. Intente "
+                                  "nuevamente en unos minutos.",
+                                  NULL, NULL);
+    }
+    memset(&req, 0, sizeof(req));
+    req.rut_otec = d->rut_otec;
+    req.token = d->token;
+    req.cod_sence = session->cod_sence;
+    req.codigo_curso = session->codigo_curso;
+    req.linea = session->linea;
+    req.run = session->run;
+    req.id_alumno = attempt.id;
+    req.url_retoma = sc->url_close;
+    req.url_error = sc->url_close_error;
+    req.id_sence = session->id_sence;
+    memset(&e, 0, sizeof(e));
+    e.ev = SENCE_EV_CLOSE_SENT;
+    e.rec = &attempt;
+    sence_journal(r, &e);
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                  SLOG(6002) "close page for RUN %s CodigoCurso '%s' IdSesionSence %s",
+                  session->run, session->codigo_curso, session->id_sence);
+    return sence_page_close(
+        r, apr_pstrcat(r->pool, sence_base_url(d->env, d->endpoint), SENCE_PATH_CLOSE, NULL),
+        sence_rce_fields(r->pool, &req), d->env);
+}

@@ -1,0 +1,29 @@
+/* Attendance journal lines: one JSON object per event (JSON Lines). */
+#ifndef SENCE_EVENT_H
+#define SENCE_EVENT_H
+
+#include "store.h"
+
+typedef struct {
+    sence_event ev;
+    apr_time_t time;
+    const sence_record_t *rec;       /* run, subject, codes, ids, FechaHora... may be NULL */
+    const char *id_sesion_alumno;    /* overrides rec->id (e.g. a close attempt's id) */
+    const char *ip;                  /* client address, NULL for reaped records */
+    const apr_array_header_t *codes; /* GlosaError codes (ints), or NULL */
+    const char *reason;              /* why a callback was rejected, or NULL */
+    int ended;                       /* close_error that ended the local session anyway */
+} sence_event_t;
+
+const char *sence_event_name(sence_event ev);
+
+/* The journal line for e, newline included. Never holds the token. */
+const char *sence_event_json(apr_pool_t *p, const sence_event_t *e);
+
+/* s as a JSON string literal, quotes included. */
+const char *sence_json_string(apr_pool_t *p, const char *s);
+
+/* ISO 8601 local time with offset, e.g. 2026-11-29T17:15:02-03:00. */
+const char *sence_iso_time(apr_pool_t *p, apr_time_t t);
+
+#endif

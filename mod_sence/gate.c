@@ -51,8 +51,14 @@ static sence_who identify(request_rec *r, const sence_dir_conf *d, sence_partici
         return WHO_CONFIG;
     }
     p->subject = "";
-    if (d->moodle.enabled == 1)
-        return sence_moodle_identify(r, d, p, reason);
+    if (d->moodle.enabled == 1) {
+        sence_who mst = sence_moodle_identify(r, d, p, reason);
+        /* stored in a fixed-size record: compare what is stored */
+        if (p->subject && strlen(p->subject) >= sizeof(((sence_record_t *)NULL)->subject))
+            p->subject =
+                apr_pstrndup(r->pool, p->subject, sizeof(((sence_record_t *)NULL)->subject) - 1);
+        return mst;
+    }
     if (!d->linea) {
         *reason = "SenceLinea is required";
         return WHO_CONFIG;
@@ -300,20 +306,19 @@ static int gate(request_rec *r, const sence_dir_conf *d)
         return sence_page_json(r, HTTP_FORBIDDEN, "sence_browser_required",
                                "Este curso registra asistencia SENCE: ábralo en el navegador.");
     }
-    if (r->method_number != M_GET) {
+    if (!wants_page(r) || r->method_number != M_GET) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                       SLOG(2006) "%s %s refused: RUN %s has no SENCE session", r->method, r->uri,
                       id->who.run);
-        return wants_page(r) ? sence_page_message(r, HTTP_FORBIDDEN, "Sesión SENCE requerida",
-                                                  "Debe iniciar sesión en SENCE antes de "
-                                                  "continuar. Vuelva a abrir el curso.",
-                                                  NULL, NULL)
-                             : sence_page_json(r, HTTP_FORBIDDEN, "sence_session_required",
-                                               "Debe iniciar sesión en SENCE.");
+        /* XHR and fetch() get a status their script can act on; a form post, a page */
+        if (!wants_page(r))
+            return sence_page_json(r, HTTP_UNAUTHORIZED, "sence_session_required",
+                                   "Debe iniciar sesión en SENCE.");
+        return sence_page_message(r, HTTP_FORBIDDEN, "Sesión SENCE requerida",
+                                  "Debe iniciar sesión en SENCE antes de continuar. Vuelva a "
+                                  "abrir el curso.",
+                                  NULL, NULL);
     }
-    if (!wants_page(r))
-        return sence_page_json(r, HTTP_UNAUTHORIZED, "sence_session_required",
-                               "Debe iniciar sesión en SENCE.");
     return send_to_sence(r, d, &id->who);
 }
 

@@ -19,7 +19,7 @@
 #define CACHE_MUTEX "sence-moodle-cache"
 #define REPLAY_FILTER "SENCE_REPLAY"
 #define DEFAULT_TTL apr_time_from_sec(30)
-#define DEFAULT_MAX_BODY 65536
+#define DEFAULT_MAX_BODY (1024 * 1024)
 #define DEFAULT_SESSION_TIMEOUT 28800
 #define SITEID 1
 #define CONTEXT_COURSE 50
@@ -27,26 +27,27 @@
 #define ROW_SEP '\x1e'
 #define COL_SEP '\x1f'
 
+/* %lld binds ids as BIGINT (PostgreSQL compares bigint = varchar with no implicit cast). */
 static const struct {
     const char *name;
     const char *sql; /* {p} is the table prefix */
 } queries[SENCE_MQ_COUNT] = {
     {"session", "SELECT userid, timemodified FROM {p}sessions WHERE sid = %s"},
     {"user", "SELECT username, idnumber, firstname, lastname, email, phone1, phone2, deleted, "
-             "suspended FROM {p}user WHERE id = %s"},
-    {"course", "SELECT id, shortname, idnumber FROM {p}course WHERE id = %s"},
+             "suspended FROM {p}user WHERE id = %lld"},
+    {"course", "SELECT id, shortname, idnumber FROM {p}course WHERE id = %lld"},
     {"shortname", "SELECT id, shortname, idnumber FROM {p}course WHERE shortname = %s"},
     {"idnumber", "SELECT id, shortname, idnumber FROM {p}course WHERE idnumber = %s"},
-    {"cm", "SELECT course FROM {p}course_modules WHERE id = %s"},
+    {"cm", "SELECT course FROM {p}course_modules WHERE id = %lld"},
     {"instance", "SELECT cm.course FROM {p}course_modules cm JOIN {p}modules m ON m.id = "
-                 "cm.module WHERE m.name = %s AND cm.instance = %s"},
-    {"context", "SELECT contextlevel, instanceid, path FROM {p}context WHERE id = %s"},
-    {"course_context", "SELECT instanceid FROM {p}context WHERE id = %s AND contextlevel = 50"},
+                 "cm.module WHERE m.name = %s AND cm.instance = %lld"},
+    {"context", "SELECT contextlevel, instanceid, path FROM {p}context WHERE id = %lld"},
+    {"course_context", "SELECT instanceid FROM {p}context WHERE id = %lld AND contextlevel = 50"},
     {"roles", "SELECT r.shortname FROM {p}role_assignments ra JOIN {p}role r ON r.id = "
-              "ra.roleid JOIN {p}context c ON c.id = ra.contextid WHERE ra.userid = %s AND "
-              "c.contextlevel = 50 AND c.instanceid = %s"},
+              "ra.roleid JOIN {p}context c ON c.id = ra.contextid WHERE ra.userid = %lld AND "
+              "c.contextlevel = 50 AND c.instanceid = %lld"},
     {"groups", "SELECT g.name FROM {p}groups g JOIN {p}groups_members gm ON gm.groupid = g.id "
-               "WHERE gm.userid = %s AND g.courseid = %s"},
+               "WHERE gm.userid = %lld AND g.courseid = %lld"},
     {"config", "SELECT value FROM {p}config WHERE name = %s"},
     {"wstoken", "SELECT userid FROM {p}external_tokens WHERE token = %s"},
     {"private_key", "SELECT userid FROM {p}user_private_key WHERE value = %s AND script = "
@@ -391,10 +392,27 @@ static apr_dbd_prepared_t *prepared(request_rec *r, ap_dbd_t *dbd, const char *s
     return st;
 }
 
+/* A pooled connection that died (database restarted) fails its check at once and is
+ * dropped from the pool: try again while failures are that quick, up to a few times. A
+ * database that does not answer costs one connect timeout, not several. */
+static ap_dbd_t *acquire(request_rec *r)
+{
+    apr_time_t start = apr_time_now();
+    ap_dbd_t *dbd = NULL;
+    int tries;
+
+    for (tries = 0; dbd_acquire && !dbd && tries < 4; tries++) {
+        if (tries && apr_time_now() - start > apr_time_from_msec(500))
+            break;
+        dbd = dbd_acquire(r);
+    }
+    return dbd;
+}
+
 static apr_status_t db_select(request_rec *r, const char *sql, int nargs, const char **args,
                               result_t *res)
 {
-    ap_dbd_t *dbd = dbd_acquire ? dbd_acquire(r) : NULL;
+    ap_dbd_t *dbd = acquire(r);
     apr_dbd_prepared_t *st;
     apr_dbd_results_t *rs = NULL;
     apr_dbd_row_t *row = NULL;
@@ -408,7 +426,8 @@ static apr_status_t db_select(request_rec *r, const char *sql, int nargs, const 
     }
     if (!(st = prepared(r, dbd, sql)))
         return APR_EGENERAL;
-    rv = apr_dbd_pselect(dbd->driver, r->pool, dbd->handle, &rs, st, 0, nargs, args);
+    /* random access: the whole (small) result at once, and its column count known */
+    rv = apr_dbd_pselect(dbd->driver, r->pool, dbd->handle, &rs, st, 1, nargs, args);
     if (rv) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, SLOG(4003) "query \"%s\" failed: %s", sql,
                       apr_dbd_error(dbd->driver, dbd->handle, rv));
@@ -417,7 +436,10 @@ static apr_status_t db_select(request_rec *r, const char *sql, int nargs, const 
     res->ncols = apr_dbd_num_cols(dbd->driver, rs);
     res->rows = apr_array_make(r->pool, 2, sizeof(const char **));
     while ((rv = apr_dbd_get_row(dbd->driver, r->pool, rs, &row, -1)) == 0) {
-        const char **cols = apr_pcalloc(r->pool, sizeof(char *) * (apr_size_t)(res->ncols + 1));
+        const char **cols;
+        if (res->ncols <= 0) /* some drivers count columns only once a row is read */
+            res->ncols = apr_dbd_num_cols(dbd->driver, rs);
+        cols = apr_pcalloc(r->pool, sizeof(char *) * (apr_size_t)(res->ncols + 1));
         for (j = 0; j < res->ncols; j++)
             cols[j] = clean(r->pool, apr_dbd_get_entry(dbd->driver, row, j));
         APR_ARRAY_PUSH(res->rows, const char **) = cols;
@@ -450,11 +472,15 @@ static apr_status_t lookup(request_rec *r, sence_mq q, const char *a1, const cha
     return rv;
 }
 
+/* A value of the result; "" when the row or column is missing (NULL from SQL too). */
 static const char *cell(const result_t *res, int row, int col)
 {
+    const char *v;
+
     if (row >= res->rows->nelts || col >= res->ncols)
-        return NULL;
-    return APR_ARRAY_IDX(res->rows, row, const char **)[col];
+        return "";
+    v = APR_ARRAY_IDX(res->rows, row, const char **)[col];
+    return v ? v : "";
 }
 
 /* ---- the AJAX body: read it (bounded), look at it, hand it on unchanged ---------------- */
@@ -628,59 +654,81 @@ static const sence_moodle_course_t *configured(request_rec *r, const course_t *c
     return mc;
 }
 
-/* Refs a request makes through its body (AJAX JSON, web-service form), read bounded and
- * handed on to Moodle unchanged. */
-static sence_who body_refs(request_rec *r, sence_mref_t *ref, apr_array_header_t **refs)
+static const char *boundary_of(apr_pool_t *p, const char *ctype)
+{
+    const char *b = ap_strcasestr(ctype, "boundary=");
+    apr_size_t n;
+
+    if (!b)
+        return NULL;
+    b += 9;
+    if (*b == '"')
+        return apr_pstrndup(p, b + 1, strcspn(b + 1, "\""));
+    n = strcspn(b, "; \t");
+    return n ? apr_pstrndup(p, b, n) : NULL;
+}
+
+/* Moodle reads parameters from POST before GET, so a POST body is read (bounded) and its
+ * fields count as readings too: AJAX JSON and web-service forms always, other form posts
+ * when urlencoded, multipart ones when sent to /course/ or /mod/ scripts (content by id;
+ * uploads elsewhere stream through untouched). The body is handed on to Moodle unchanged. */
+static sence_who read_params(request_rec *r, sence_mreq_t *req)
 {
     sence_srv_conf *sc = ap_get_module_config(r->server->module_config, &sence_module);
-    const char *body = "", *ctype = apr_table_get(r->headers_in, "Content-Type");
-    const char *token = NULL;
-    apr_size_t len = 0;
+    const char *ctype = apr_table_get(r->headers_in, "Content-Type");
+    const char *boundary = NULL, *body;
+    int form, multipart;
+    apr_size_t len;
+    sence_who st;
 
-    *refs = ref->kind == MREF_WS ? sence_moodle_form_refs(r->pool, r->parsed_uri.query, &token)
-                                 : apr_array_make(r->pool, 1, sizeof(sence_mref_t));
-    if (r->method_number == M_POST && !r->main) {
-        sence_who st =
-            read_body(r, sc->moodle.max_body ? sc->moodle.max_body : DEFAULT_MAX_BODY, &body, &len);
-        if (st != WHO_OK)
-            return st;
-        if (ref->kind == MREF_AJAX)
-            apr_array_cat(*refs, sence_moodle_json_refs(r->pool, body, len));
-        else if (ctype && !strncasecmp(ctype, "application/x-www-form-urlencoded", 33))
-            apr_array_cat(*refs, sence_moodle_form_refs(r->pool, body, &token));
-    }
-    if (ref->kind == MREF_WS && !ref->token)
-        ref->token = token;
+    if (r->method_number != M_POST || r->main)
+        return WHO_OK;
+    form = ctype && !strncasecmp(ctype, "application/x-www-form-urlencoded", 33);
+    multipart = ctype && !strncasecmp(ctype, "multipart/form-data", 19) &&
+                (boundary = boundary_of(r->pool, ctype)) != NULL &&
+                (strstr(req->script, "/course/") || strstr(req->script, "/mod/"));
+    if (req->body != 2 && !form && !multipart)
+        return WHO_OK;
+    st = read_body(r, sc->moodle.max_body ? sc->moodle.max_body : DEFAULT_MAX_BODY, &body, &len);
+    if (st != WHO_OK)
+        return st;
+    if (req->body == 2)
+        sence_moodle_add_json(r->pool, req, body, len);
+    else if (form)
+        sence_moodle_add_form(r->pool, req, body);
+    else
+        sence_moodle_add_multipart(r->pool, req, body, len, boundary);
     return WHO_OK;
 }
 
-/* The gated course this request shows, if any; ref tells how the user is identified. */
-static sence_who find_course(request_rec *r, course_t *c, const sence_moodle_course_t **mc,
-                             sence_mref_t *ref)
+/* Could anyone be signed in? Without a MoodleSession cookie or a token, no. */
+static int signed_in(request_rec *r, sence_mreq_t *req)
 {
-    apr_array_header_t *refs;
+    sence_srv_conf *sc = ap_get_module_config(r->server->module_config, &sence_module);
+    const char *cookie = apr_table_get(r->headers_in, "Cookie");
+
+    sence_moodle_request(r->pool, r->parsed_uri.path, r->parsed_uri.query, req);
+    return req->token_kind != MTOKEN_NONE ||
+           (cookie && strstr(cookie, sc->moodle.cookie ? sc->moodle.cookie : "MoodleSession"));
+}
+
+/* The first gated course any reading of the request names. */
+static sence_who find_course(request_rec *r, course_t *c, const sence_moodle_course_t **mc,
+                             sence_mreq_t *req)
+{
     sence_who st;
     int i;
 
     *mc = NULL;
-    *ref = sence_moodle_url_ref(r->pool, r->parsed_uri.path, r->parsed_uri.query);
-    if (ref->kind == MREF_NONE)
-        return WHO_OK;
-    if (ref->kind != MREF_AJAX && ref->kind != MREF_WS) {
+    if ((st = read_params(r, req)) != WHO_OK)
+        return st;
+    for (i = 0; i < req->refs->nelts && !*mc; i++) {
+        const sence_mref_t *ref = &APR_ARRAY_IDX(req->refs, i, sence_mref_t);
         if ((st = resolve_ref(r, ref, c)) != WHO_OK)
             return st;
-        *mc = configured(r, c);
         /* Moodle shows course summary files to anyone who may list the course. */
-        if (*mc && sence_moodle_public_file(ref))
-            *mc = NULL;
-        return WHO_OK;
-    }
-    if ((st = body_refs(r, ref, &refs)) != WHO_OK)
-        return st;
-    for (i = 0; i < refs->nelts && !*mc; i++) {
-        if ((st = resolve_ref(r, &APR_ARRAY_IDX(refs, i, sence_mref_t), c)) != WHO_OK)
-            return st;
-        *mc = configured(r, c);
+        if (!sence_moodle_public_file(ref))
+            *mc = configured(r, c);
     }
     return WHO_OK;
 }
@@ -689,6 +737,7 @@ static sence_who find_course(request_rec *r, course_t *c, const sence_moodle_cou
 
 typedef struct {
     const char *userid;
+    const char *binding; /* subject of the SENCE session: user and Moodle session */
     const char *username;
     const char *idnumber;
     const char *fullname;
@@ -704,35 +753,56 @@ static apr_int64_t session_timeout(request_rec *r)
     return DEFAULT_SESSION_TIMEOUT;
 }
 
-/* The Moodle account a web-service token or private file key belongs to, as a user id. */
-static sence_who token_user(request_rec *r, const sence_mref_t *ref, apr_int64_t *userid)
+/* The Moodle account a web-service token or private file key belongs to. */
+static sence_who token_user(request_rec *r, const sence_mreq_t *req, apr_int64_t *userid)
 {
     result_t res;
 
     *userid = 0;
-    if (!ref->token || !*ref->token || strlen(ref->token) > 128)
+    if (!req->token || !*req->token || strlen(req->token) > 128)
         return WHO_OK;
-    if (lookup(r, ref->token_kind == MTOKEN_WS ? SENCE_MQ_WSTOKEN : SENCE_MQ_PRIVATE_KEY,
-               ref->token, NULL, &res) != APR_SUCCESS)
+    if (lookup(r, req->token_kind == MTOKEN_WS ? SENCE_MQ_WSTOKEN : SENCE_MQ_PRIVATE_KEY,
+               req->token, NULL, &res) != APR_SUCCESS)
         return WHO_UNAVAILABLE;
     *userid = res.rows->nelts ? apr_atoi64(cell(&res, 0, 0)) : 0;
     return WHO_OK;
 }
 
+/* PHP reads the first of several cookies with one name; so does the gate. */
+static const char *first_cookie(request_rec *r, const char *name)
+{
+    const apr_array_header_t *h = apr_table_elts(r->headers_in);
+    const apr_table_entry_t *e = (const apr_table_entry_t *)h->elts;
+    apr_size_t n = strlen(name);
+    int i;
+
+    for (i = 0; i < h->nelts; i++) {
+        const char *c = e[i].val;
+        if (!e[i].key || strcasecmp(e[i].key, "Cookie") != 0)
+            continue;
+        while (c && *c) {
+            while (*c == ' ' || *c == ';')
+                c++;
+            if (!strncmp(c, name, n) && c[n] == '=')
+                return apr_pstrndup(r->pool, c + n + 1, strcspn(c + n + 1, ";"));
+            c = strchr(c, ';');
+        }
+    }
+    return NULL;
+}
+
 /* The logged-in Moodle user of this browser: 0 for guests and stale sessions. */
-static sence_who cookie_user(request_rec *r, apr_int64_t *userid)
+static sence_who cookie_user(request_rec *r, apr_int64_t *userid, const char **sid)
 {
     sence_srv_conf *sc = ap_get_module_config(r->server->module_config, &sence_module);
-    const char *sid = NULL;
     result_t res;
     apr_int64_t modified;
 
     *userid = 0;
-    if (ap_cookie_read(r, sc->moodle.cookie ? sc->moodle.cookie : "MoodleSession", &sid, 0) !=
-            APR_SUCCESS ||
-        !sid || !*sid || strlen(sid) > 128)
+    *sid = first_cookie(r, sc->moodle.cookie ? sc->moodle.cookie : "MoodleSession");
+    if (!*sid || !**sid || strlen(*sid) > 128)
         return WHO_OK;
-    if (lookup(r, SENCE_MQ_SESSION, sid, NULL, &res) != APR_SUCCESS)
+    if (lookup(r, SENCE_MQ_SESSION, *sid, NULL, &res) != APR_SUCCESS)
         return WHO_UNAVAILABLE;
     if (!res.rows->nelts || res.ncols < 2)
         return WHO_OK;
@@ -742,19 +812,26 @@ static sence_who cookie_user(request_rec *r, apr_int64_t *userid)
     return WHO_OK;
 }
 
-/* Who makes this request; u->userid NULL for guests, stale sessions and unknown tokens. */
-static sence_who find_user(request_rec *r, const sence_mref_t *ref, user_t *u)
+/* Who makes this request; u->userid NULL for guests, stale sessions and unknown tokens. The
+ * binding names the Moodle session too: after a logout, even the same user starts over. */
+static sence_who find_user(request_rec *r, const sence_mreq_t *req, user_t *u)
 {
+    const char *sid = NULL;
     apr_int64_t userid;
     result_t res;
     sence_who st;
 
     memset(u, 0, sizeof(*u));
-    st = ref->token_kind != MTOKEN_NONE && ref->token ? token_user(r, ref, &userid)
-                                                      : cookie_user(r, &userid);
+    st = req->token_kind != MTOKEN_NONE && req->token ? token_user(r, req, &userid)
+                                                      : cookie_user(r, &userid, &sid);
     if (st != WHO_OK || userid <= 0)
         return st;
     u->userid = apr_psprintf(r->pool, "%" APR_INT64_T_FMT, userid);
+    u->binding = apr_psprintf(
+        r->pool, "moodle:%s:%s", u->userid,
+        sid ? apr_psprintf(r->pool, "%012" APR_UINT64_T_HEX_FMT,
+                           sence_hash(sid, strlen(sid), 0) & APR_UINT64_C(0xffffffffffff))
+            : "app");
     if (lookup(r, SENCE_MQ_USER, u->userid, NULL, &res) != APR_SUCCESS)
         return WHO_UNAVAILABLE;
     if (!res.rows->nelts || res.ncols < 9 || atoi(cell(&res, 0, 7)) != 0) {
@@ -851,15 +928,17 @@ sence_who sence_moodle_identify(request_rec *r, const sence_dir_conf *d, sence_p
     const sence_moodle_course_t *mc;
     const char *raw, *why;
     sence_run_status rs;
-    sence_mref_t ref;
+    sence_mreq_t req;
     course_t c;
     user_t u;
     sence_who st;
 
     memset(&c, 0, sizeof(c));
-    if ((st = find_course(r, &c, &mc, &ref)) != WHO_OK || !mc)
+    if (!signed_in(r, &req))
+        return WHO_PASS; /* no Moodle session, no token: Moodle answers, without the database */
+    if ((st = find_course(r, &c, &mc, &req)) != WHO_OK || !mc)
         return st == WHO_OK ? WHO_PASS : st;
-    if ((st = find_user(r, &ref, &u)) != WHO_OK)
+    if ((st = find_user(r, &req, &u)) != WHO_OK)
         return st;
     if (!u.userid)
         return WHO_PASS; /* guests and logged-out visitors: Moodle sends them to its login */
@@ -877,8 +956,8 @@ sence_who sence_moodle_identify(request_rec *r, const sence_dir_conf *d, sence_p
                                sence_run_status_text(rs));
         return rs == SENCE_RUN_EMPTY ? WHO_NO_RUN : WHO_BAD_RUN;
     }
-    who->subject = apr_pstrcat(r->pool, "moodle:", u.userid, NULL);
-    who->app = ref.token_kind != MTOKEN_NONE && ref.token;
+    who->subject = u.binding;
+    who->app = req.token_kind != MTOKEN_NONE && req.token;
     who->fullname = u.fullname;
     who->linea = mc->linea ? mc->linea : d->linea;
     who->cod_sence = mc->cod_sence;

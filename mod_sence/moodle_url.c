@@ -13,13 +13,14 @@ static int hexval(char c)
     return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-static char *url_decode(apr_pool_t *p, const char *s, apr_size_t len)
+/* %XX decoding; plus: '+' is a space (query strings, not paths). */
+static char *url_decode(apr_pool_t *p, const char *s, apr_size_t len, int plus)
 {
     char *out = apr_palloc(p, len + 1), *o = out;
     apr_size_t i;
 
     for (i = 0; i < len; i++) {
-        if (s[i] == '+') {
+        if (plus && s[i] == '+') {
             *o++ = ' ';
         } else if (s[i] == '%' && i + 2 < len && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
             *o++ = (char)(hexval(s[i + 1]) << 4 | hexval(s[i + 2]));
@@ -32,52 +33,56 @@ static char *url_decode(apr_pool_t *p, const char *s, apr_size_t len)
     return out;
 }
 
-const char *sence_query_get(apr_pool_t *p, const char *query, const char *name)
+apr_int64_t sence_php_int(const char *s)
 {
-    apr_size_t n = strlen(name);
-    const char *s = query;
-
-    while (s && *s) {
-        const char *amp = strchr(s, '&');
-        const char *end = amp ? amp : s + strlen(s);
-        const char *eq = memchr(s, '=', (apr_size_t)(end - s));
-        if (eq && (apr_size_t)(eq - s) == n && strncmp(s, name, n) == 0)
-            return url_decode(p, eq + 1, (apr_size_t)(end - eq - 1));
-        s = amp ? amp + 1 : NULL;
-    }
-    return NULL;
-}
-
-/* A positive decimal id, or 0. */
-static apr_int64_t id_of(const char *s)
-{
-    apr_int64_t v = 0;
-    int digits = 0;
-
+    char *end;
+    double d;
     if (!s)
         return 0;
-    for (; *s; s++) {
-        if (!isdigit((unsigned char)*s) || ++digits > 18)
-            return 0;
-        v = v * 10 + (*s - '0');
-    }
-    return v;
+    const char *digits;
+
+    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == '\v' || *s == '\f')
+        s++;
+    digits = (*s == '+' || *s == '-') ? s + 1 : s;
+    /* strtod would also take hex, inf and nan, which PHP's (int) reads as 0 */
+    if ((!isdigit((unsigned char)*digits) && *digits != '.') ||
+        (digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')))
+        return 0;
+    d = strtod(s, &end);
+    if (end == s || d != d || d > 9.2e18 || d < -9.2e18)
+        return 0;
+    return (apr_int64_t)d;
 }
 
-/* Path component after "/mod/" when the path is /.../mod/NAME/...php, else NULL. */
-static const char *module_name(apr_pool_t *p, const char *path)
+static int ends_with(const char *s, const char *suffix)
 {
-    const char *m = strstr(path, "/mod/"), *end;
+    apr_size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+static void add(sence_mreq_t *req, sence_mref_kind kind, apr_int64_t num, const char *text)
+{
+    sence_mref_t *r;
+
+    if (kind == MREF_NONE || (num <= 0 && !(text && *text)))
+        return;
+    r = apr_array_push(req->refs);
+    memset(r, 0, sizeof(*r));
+    r->kind = kind;
+    r->num = num;
+    r->text = text;
+}
+
+/* NAME in /mod/NAME/ of the script, else NULL. */
+static const char *module_name(apr_pool_t *p, const char *script)
+{
+    const char *m = strstr(script, "/mod/"), *end;
     apr_size_t i, n;
 
     if (!m)
         return NULL;
     m += 5;
-    end = strchr(m, '/');
-    if (!end)
-        return NULL;
-    n = (apr_size_t)(end - m);
-    if (n == 0 || n > 40)
+    if (!(end = strchr(m, '/')) || (n = (apr_size_t)(end - m)) == 0 || n > 40)
         return NULL;
     for (i = 0; i < n; i++)
         if (!islower((unsigned char)m[i]) && !isdigit((unsigned char)m[i]) && m[i] != '_')
@@ -101,205 +106,256 @@ static const char *instance_param(const char *module)
     return NULL;
 }
 
-static int ends_with(const char *s, const char *suffix)
+static int is_pluginfile(const char *script)
 {
-    apr_size_t a = strlen(s), b = strlen(suffix);
-    return a >= b && strcmp(s + a - b, suffix) == 0;
+    return ends_with(script, "pluginfile.php");
 }
 
-static sence_mref_t ref(sence_mref_kind kind, apr_int64_t num, const char *text)
+/* "/CTX/component/filearea/..." -> a context ref (empty segments skipped, like Moodle). */
+static void add_file_path(apr_pool_t *p, sence_mreq_t *req, const char *rest)
 {
-    sence_mref_t r;
-    memset(&r, 0, sizeof(r));
-    r.kind = num > 0 || text ? kind : MREF_NONE;
-    r.num = num;
-    r.text = text;
-    return r;
+    char *copy = apr_pstrdup(p, rest ? rest : ""), *state = NULL, *seg[3] = {NULL, NULL, NULL};
+    sence_mref_t *r;
+    int i;
+
+    for (i = 0; i < 3; i++)
+        if (!(seg[i] = apr_strtok(i ? NULL : copy, "/", &state)))
+            break;
+    if (!seg[0] || sence_php_int(seg[0]) <= 0)
+        return;
+    add(req, MREF_CONTEXT, sence_php_int(seg[0]), NULL);
+    r = &APR_ARRAY_IDX(req->refs, req->refs->nelts - 1, sence_mref_t);
+    r->component = seg[1];
+    r->filearea = seg[2];
 }
 
-/* "/CTX/component/filearea/..." (the part of a pluginfile URL after the script). */
-static sence_mref_t pluginfile_ref(apr_pool_t *p, const char *rest)
+/* One request parameter, as each Moodle script may read it. */
+static void param(apr_pool_t *p, sence_mreq_t *req, const char *name, const char *value)
 {
-    char *copy, *state = NULL, *ctx, *component, *filearea;
-    sence_mref_t r;
+    const char *script = req->script, *module = module_name(p, script), *bracket;
+    char *base = apr_pstrdup(p, name);
+    apr_int64_t n = sence_php_int(value);
 
-    if (!rest)
-        return ref(MREF_NONE, 0, NULL);
-    copy = apr_pstrdup(p, rest);
-    ctx = apr_strtok(copy, "/", &state);
-    component = apr_strtok(NULL, "/", &state);
-    filearea = apr_strtok(NULL, "/", &state);
-    r = ref(MREF_CONTEXT, id_of(ctx), NULL);
-    r.component = component;
-    r.filearea = filearea;
-    return r;
-}
-
-static sence_mref_t pluginfile(apr_pool_t *p, const char *path, const char *query)
-{
-    const char *script = strstr(path, "pluginfile.php");
-    const char *after = script + strlen("pluginfile.php");
-    const char *before = apr_pstrndup(p, path, (apr_size_t)(script - path));
-    const char *key = NULL;
-    sence_mref_t r;
-
-    /* tokenpluginfile.php/KEY/CTX/...: the key names the user */
-    if (ends_with(before, "token") && *after == '/' && (key = after + 1) != NULL) {
-        after = strchr(key, '/');
-        key = after ? apr_pstrndup(p, key, (apr_size_t)(after - key)) : NULL;
+    if ((bracket = strchr(base, '[')) != NULL) /* courseids[0] */
+        base[bracket - base] = '\0';
+    if (!strcmp(base, "courseid") || !strcmp(base, "courseids") || !strcmp(base, "course"))
+        add(req, MREF_COURSE, n, NULL);
+    else if (!strcmp(base, "cmid") || !strcmp(base, "cmids"))
+        add(req, MREF_CM, n, NULL);
+    else if (!strcmp(base, "contextid"))
+        add(req, MREF_CONTEXT, n, NULL);
+    else if (!strcmp(base, "id") && module)
+        add(req, ends_with(script, "/index.php") ? MREF_COURSE : MREF_CM, n, NULL);
+    else if (!strcmp(base, "id") &&
+             (strstr(script, "/course/") || strstr(script, "/grade/") ||
+              strstr(script, "/report/") || ends_with(script, "/user/index.php")))
+        add(req, MREF_COURSE, n, NULL);
+    else if (!strcmp(base, "name") && strstr(script, "/course/"))
+        add(req, MREF_SHORTNAME, 0, value);
+    else if (!strcmp(base, "idnumber") && strstr(script, "/course/"))
+        add(req, MREF_IDNUMBER, 0, value);
+    else if (!strcmp(base, "file") && is_pluginfile(script))
+        add_file_path(p, req, value);
+    else if (!strcmp(base, "wstoken") || (!strcmp(base, "token") && is_pluginfile(script)))
+        req->token = value;
+    if (module && instance_param(module) && !strcmp(base, instance_param(module)) && n > 0) {
+        add(req, MREF_INSTANCE, n, module);
     }
-    r = pluginfile_ref(p, after && *after == '/' ? after : sence_query_get(p, query, "file"));
-    if (key) {
-        r.token_kind = MTOKEN_PRIVATE;
-        r.token = key;
-    } else if (ends_with(before, "/webservice/")) {
-        r.token_kind = MTOKEN_WS;
-        r.token = sence_query_get(p, query, "token");
-    }
-    return r;
 }
 
-static int is_ws_server(const char *path)
+/* Every name=value of a form-encoded string, both decoded, every occurrence. */
+static void each_param(apr_pool_t *p, sence_mreq_t *req, const char *form)
 {
-    const char *ws = strstr(path, "/webservice/");
-    return ws && ends_with(path, "/server.php");
-}
-
-sence_mref_t sence_moodle_url_ref(apr_pool_t *p, const char *path, const char *query)
-{
-    const char *module, *v;
-
-    if (!path)
-        return ref(MREF_NONE, 0, NULL);
-    if (strstr(path, "pluginfile.php"))
-        return pluginfile(p, path, query);
-    if (ends_with(path, "/lib/ajax/service.php"))
-        return ref(MREF_AJAX, 1, NULL);
-    if (is_ws_server(path)) {
-        sence_mref_t r = ref(MREF_WS, 1, NULL);
-        r.token_kind = MTOKEN_WS;
-        r.token = sence_query_get(p, query, "wstoken");
-        return r;
-    }
-    if ((module = module_name(p, path)) != NULL) {
-        const char *param = instance_param(module);
-        if ((v = sence_query_get(p, query, "id")) || (v = sence_query_get(p, query, "cmid")))
-            return ref(MREF_CM, id_of(v), NULL);
-        if (param && (v = sence_query_get(p, query, param)) != NULL) {
-            sence_mref_t r = ref(MREF_INSTANCE, id_of(v), module);
-            return id_of(v) ? r : ref(MREF_NONE, 0, NULL);
-        }
-    }
-    if ((v = sence_query_get(p, query, "cmid")))
-        return ref(MREF_CM, id_of(v), NULL);
-    if ((v = sence_query_get(p, query, "courseid")) || (v = sence_query_get(p, query, "course")))
-        return ref(MREF_COURSE, id_of(v), NULL);
-    if ((v = sence_query_get(p, query, "contextid")))
-        return ref(MREF_CONTEXT, id_of(v), NULL);
-    if (strstr(path, "/course/")) {
-        if ((v = sence_query_get(p, query, "id")))
-            return ref(MREF_COURSE, id_of(v), NULL);
-        if ((v = sence_query_get(p, query, "name")) && *v)
-            return ref(MREF_SHORTNAME, 0, v);
-        if ((v = sence_query_get(p, query, "idnumber")) && *v)
-            return ref(MREF_IDNUMBER, 0, v);
-    }
-    return ref(MREF_NONE, 0, NULL);
-}
-
-static void push_ref(apr_array_header_t *a, sence_mref_kind kind, apr_int64_t num)
-{
-    sence_mref_t *r = apr_array_push(a);
-    *r = ref(kind, num, NULL);
-}
-
-apr_array_header_t *sence_moodle_json_refs(apr_pool_t *p, const char *body, apr_size_t len)
-{
-    static const struct {
-        const char *key;
-        sence_mref_kind kind;
-    } keys[] = {
-        {"\"courseid\"", MREF_COURSE}, {"\"cmid\"", MREF_CM}, {"\"contextid\"", MREF_CONTEXT}};
-    apr_array_header_t *a = apr_array_make(p, 4, sizeof(sence_mref_t));
-    apr_size_t i, k;
-
-    for (i = 0; i < len; i++) {
-        if (body[i] != '"')
-            continue;
-        for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
-            apr_size_t kl = strlen(keys[k].key), j = i + kl;
-            apr_int64_t v = 0;
-            int digits = 0, quoted = 0;
-            if (i + kl > len || strncmp(body + i, keys[k].key, kl) != 0)
-                continue;
-            while (j < len && isspace((unsigned char)body[j]))
-                j++;
-            if (j >= len || body[j++] != ':')
-                continue;
-            while (j < len && isspace((unsigned char)body[j]))
-                j++;
-            if (j < len && body[j] == '"') { /* Moodle's JS sometimes sends ids as strings */
-                quoted = 1;
-                j++;
-            }
-            while (j < len && isdigit((unsigned char)body[j]) && digits < 18) {
-                v = v * 10 + (body[j++] - '0');
-                digits++;
-            }
-            if (digits && (!quoted || (j < len && body[j] == '"')))
-                push_ref(a, keys[k].kind, v);
-        }
-    }
-    return a;
-}
-
-/* Which reference a web-service parameter name makes: courseid, courseids[3], cmid... */
-static sence_mref_kind param_kind(const char *name)
-{
-    static const struct {
-        const char *name;
-        sence_mref_kind kind;
-    } params[] = {{"courseid", MREF_COURSE},
-                  {"courseids", MREF_COURSE},
-                  {"cmid", MREF_CM},
-                  {"cmids", MREF_CM},
-                  {"contextid", MREF_CONTEXT}};
-    apr_size_t i, n;
-
-    for (i = 0; i < sizeof(params) / sizeof(params[0]); i++) {
-        n = strlen(params[i].name);
-        if (strncmp(name, params[i].name, n) == 0 && (name[n] == '\0' || name[n] == '['))
-            return params[i].kind;
-    }
-    return MREF_NONE;
-}
-
-apr_array_header_t *sence_moodle_form_refs(apr_pool_t *p, const char *form, const char **wstoken)
-{
-    apr_array_header_t *a = apr_array_make(p, 4, sizeof(sence_mref_t));
     const char *s = form;
 
     while (s && *s) {
         const char *amp = strchr(s, '&');
         const char *end = amp ? amp : s + strlen(s);
         const char *eq = memchr(s, '=', (apr_size_t)(end - s));
-        if (eq) {
-            const char *name = url_decode(p, s, (apr_size_t)(eq - s));
-            const char *value = url_decode(p, eq + 1, (apr_size_t)(end - eq - 1));
-            sence_mref_kind kind = param_kind(name);
-            if (kind != MREF_NONE && id_of(value) > 0)
-                push_ref(a, kind, id_of(value));
-            else if (wstoken && !strcmp(name, "wstoken"))
-                *wstoken = value;
-        }
+        if (eq)
+            param(p, req, url_decode(p, s, (apr_size_t)(eq - s), 1),
+                  url_decode(p, eq + 1, (apr_size_t)(end - eq - 1), 1));
         s = amp ? amp + 1 : NULL;
     }
-    return a;
 }
 
-int sence_moodle_public_file(const sence_mref_t *ref_)
+void sence_moodle_request(apr_pool_t *p, const char *path, const char *query, sence_mreq_t *out)
 {
-    return ref_->kind == MREF_CONTEXT && ref_->component && ref_->filearea &&
-           strcmp(ref_->component, "course") == 0 &&
-           (strcmp(ref_->filearea, "summary") == 0 || strcmp(ref_->filearea, "overviewfiles") == 0);
+    const char *decoded = url_decode(p, path ? path : "", strlen(path ? path : ""), 0);
+    const char *php = strstr(decoded, ".php");
+    const char *info = NULL;
+
+    memset(out, 0, sizeof(*out));
+    out->refs = apr_array_make(p, 4, sizeof(sence_mref_t));
+    /* the script is the path up to ".php"; what follows is PATH_INFO */
+    while (php && php[4] != '/' && php[4] != '\0')
+        php = strstr(php + 4, ".php");
+    out->script = php ? apr_pstrndup(p, decoded, (apr_size_t)(php + 4 - decoded)) : decoded;
+    info = php ? php + 4 : "";
+    if (ends_with(out->script, "/lib/ajax/service.php")) {
+        out->body = 2;
+    } else if (strstr(out->script, "/webservice/") && ends_with(out->script, "server.php")) {
+        out->body = 1;
+        out->token_kind = MTOKEN_WS;
+    } else {
+        out->body = 1;
+    }
+    if (is_pluginfile(out->script)) {
+        if (ends_with(out->script, "/tokenpluginfile.php")) {
+            const char *key = info[0] == '/' ? info + 1 : "";
+            const char *slash = strchr(key, '/');
+            out->token_kind = MTOKEN_PRIVATE;
+            out->token = slash ? apr_pstrndup(p, key, (apr_size_t)(slash - key)) : NULL;
+            info = slash ? slash : "";
+        } else if (strstr(out->script, "/webservice/")) {
+            out->token_kind = MTOKEN_WS;
+        }
+        add_file_path(p, out, info);
+    }
+    each_param(p, out, query);
+}
+
+void sence_moodle_add_form(apr_pool_t *p, sence_mreq_t *req, const char *form)
+{
+    each_param(p, req, form);
+}
+
+/* Text fields of multipart/form-data: name="..." headers, value up to the next boundary. */
+void sence_moodle_add_multipart(apr_pool_t *p, sence_mreq_t *req, const char *body, apr_size_t len,
+                                const char *boundary)
+{
+    const char *delim = apr_pstrcat(p, "--", boundary, NULL);
+    apr_size_t dl = strlen(delim);
+    const char *s = body, *end = body + len;
+
+    while (s < end) {
+        const char *part = NULL, *hdr_end, *next, *name, *q;
+        apr_size_t i;
+        for (i = (apr_size_t)(s - body); i + dl <= len; i++)
+            if (memcmp(body + i, delim, dl) == 0) {
+                part = body + i + dl;
+                break;
+            }
+        if (!part)
+            return;
+        hdr_end = NULL;
+        for (i = (apr_size_t)(part - body); i + 4 <= len; i++)
+            if (memcmp(body + i, "\r\n\r\n", 4) == 0) {
+                hdr_end = body + i;
+                break;
+            }
+        if (!hdr_end)
+            return;
+        next = NULL;
+        for (i = (apr_size_t)(hdr_end + 4 - body); i + dl <= len; i++)
+            if (memcmp(body + i, delim, dl) == 0) {
+                next = body + i;
+                break;
+            }
+        if (!next)
+            return;
+        name = apr_pstrmemdup(p, part, (apr_size_t)(hdr_end - part));
+        if ((q = strstr(name, "name=\"")) != NULL && !strstr(name, "filename=")) {
+            const char *close = strchr(q + 6, '"');
+            apr_size_t vlen = (apr_size_t)(next - (hdr_end + 4));
+            if (vlen >= 2)
+                vlen -= 2; /* the CRLF before the delimiter */
+            if (close)
+                param(p, req, apr_pstrndup(p, q + 6, (apr_size_t)(close - q - 6)),
+                      apr_pstrmemdup(p, hdr_end + 4, vlen));
+        }
+        s = next;
+    }
+}
+
+/* A JSON string starting at body[*i] == '"', escapes decoded; *i moves past it. */
+static const char *json_string(apr_pool_t *p, const char *body, apr_size_t len, apr_size_t *i)
+{
+    char *out = apr_palloc(p, len - *i + 1), *o = out;
+    apr_size_t j = *i + 1;
+
+    while (j < len && body[j] != '"') {
+        if (body[j] == '\\' && j + 1 < len) {
+            char c = body[++j];
+            if (c == 'u' && j + 4 < len) {
+                unsigned v = 0;
+                int k;
+                for (k = 1; k <= 4; k++)
+                    v = v * 16 + (unsigned)(hexval(body[j + k]) < 0 ? 0 : hexval(body[j + k]));
+                *o++ = v < 0x80 ? (char)v : '?';
+                j += 4;
+            } else {
+                *o++ = c == 'n' ? '\n' : c == 't' ? '\t' : c;
+            }
+        } else {
+            *o++ = body[j];
+        }
+        j++;
+    }
+    *o = '\0';
+    *i = j < len ? j + 1 : len;
+    return out;
+}
+
+void sence_moodle_add_json(apr_pool_t *p, sence_mreq_t *req, const char *body, apr_size_t len)
+{
+    int module_call = 0;
+    apr_size_t i = 0;
+
+    /* "id" is a course module id in core_course_*module* calls (get_module, edit_module...) */
+    if (memmem(body, len, "core_course_", 12) && memmem(body, len, "module", 6))
+        module_call = 1;
+    while (i < len) {
+        const char *key, *value = NULL;
+        apr_size_t j;
+        if (body[i] != '"') {
+            i++;
+            continue;
+        }
+        key = json_string(p, body, len, &i);
+        for (j = i; j < len && isspace((unsigned char)body[j]); j++)
+            ;
+        if (j >= len || body[j] != ':')
+            continue; /* a string value, not a key */
+        for (j++; j < len && isspace((unsigned char)body[j]); j++)
+            ;
+        if (j < len && body[j] == '"') {
+            value = json_string(p, body, len, &j);
+        } else {
+            apr_size_t k = j;
+            while (k < len && (isdigit((unsigned char)body[k]) || body[k] == '-' || body[k] == '.'))
+                k++;
+            value = apr_pstrmemdup(p, body + j, k - j);
+        }
+        i = j;
+        if (!strcmp(key, "courseid") || !strcmp(key, "courseids"))
+            add(req, MREF_COURSE, sence_php_int(value), NULL);
+        else if (!strcmp(key, "cmid") || !strcmp(key, "cmids") ||
+                 (module_call && !strcmp(key, "id")))
+            add(req, MREF_CM, sence_php_int(value), NULL);
+        else if (!strcmp(key, "contextid"))
+            add(req, MREF_CONTEXT, sence_php_int(value), NULL);
+    }
+}
+
+const char *sence_query_get(apr_pool_t *p, const char *query, const char *name)
+{
+    const char *s = query, *found = NULL;
+
+    while (s && *s) {
+        const char *amp = strchr(s, '&');
+        const char *end = amp ? amp : s + strlen(s);
+        const char *eq = memchr(s, '=', (apr_size_t)(end - s));
+        if (eq && !strcmp(url_decode(p, s, (apr_size_t)(eq - s), 1), name))
+            found = url_decode(p, eq + 1, (apr_size_t)(end - eq - 1), 1);
+        s = amp ? amp + 1 : NULL;
+    }
+    return found;
+}
+
+int sence_moodle_public_file(const sence_mref_t *ref)
+{
+    return ref->kind == MREF_CONTEXT && ref->component && ref->filearea &&
+           strcmp(ref->component, "course") == 0 &&
+           (strcmp(ref->filearea, "summary") == 0 || strcmp(ref->filearea, "overviewfiles") == 0);
 }

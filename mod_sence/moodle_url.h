@@ -1,5 +1,9 @@
-/* Which Moodle course a request is about, from its URL or AJAX body. Pure: the lookups it
- * names are done by moodle.c against Moodle's database. */
+/* Which Moodle course a request may be about, from its URL, query and body. Pure: the
+ * lookups it names are done by moodle.c against Moodle's database.
+ *
+ * Fail closed: where PHP and Moodle could read a request in more than one way (a repeated
+ * parameter, name= and id= together, a path and ?file=, POST and GET), every reading is
+ * returned, and the request is gated if any of them is a gated course. */
 #ifndef SENCE_MOODLE_URL_H
 #define SENCE_MOODLE_URL_H
 
@@ -13,9 +17,7 @@ typedef enum {
     MREF_IDNUMBER,  /* text: course idnumber */
     MREF_CM,        /* num: course module id */
     MREF_INSTANCE,  /* text: module name, num: instance id */
-    MREF_CONTEXT,   /* num: context id */
-    MREF_AJAX,      /* the course is in the JSON body: read it, then sence_moodle_json_refs */
-    MREF_WS         /* a web-service call: courses in its parameters, sence_moodle_form_refs */
+    MREF_CONTEXT    /* num: context id */
 } sence_mref_kind;
 
 typedef enum {
@@ -31,24 +33,35 @@ typedef struct {
     /* pluginfile only: component/filearea after the context id, for public course files */
     const char *component;
     const char *filearea;
-    /* identity by token instead of the MoodleSession cookie */
-    sence_mtoken_kind token_kind;
-    const char *token;
 } sence_mref_t;
 
-/* The reference a URL makes (path as requested, query undecoded, may be NULL).
- * MREF_NONE: not course content as far as the URL tells. */
-sence_mref_t sence_moodle_url_ref(apr_pool_t *p, const char *path, const char *query);
+/* What a request's URL says, before its body is read. */
+typedef struct {
+    apr_array_header_t *refs; /* sence_mref_t, every reading */
+    int body;                 /* 0: none; 1: form fields (like the query); 2: AJAX JSON */
+    sence_mtoken_kind token_kind;
+    const char *token;  /* NULL until found (query, path or body) */
+    const char *script; /* path up to ".php", PATH_INFO stripped */
+} sence_mreq_t;
 
-/* Every courseid/cmid/contextid number in a JSON body, as refs (MREF_COURSE, MREF_CM,
- * MREF_CONTEXT). Tolerant: it scans for keys, it does not validate JSON. */
-apr_array_header_t *sence_moodle_json_refs(apr_pool_t *p, const char *body, apr_size_t len);
+/* Reads path (as requested, undecoded) and query (undecoded, may be NULL). */
+void sence_moodle_request(apr_pool_t *p, const char *path, const char *query, sence_mreq_t *out);
 
-/* courseid, courseids[N], cmid, cmids[N], contextid in a form-encoded string (query or body),
- * as refs; *wstoken receives the wstoken parameter if present. */
-apr_array_header_t *sence_moodle_form_refs(apr_pool_t *p, const char *form, const char **wstoken);
+/* Adds the readings of form-encoded fields (a POST body) as PHP would see them in $_POST. */
+void sence_moodle_add_form(apr_pool_t *p, sence_mreq_t *req, const char *form);
 
-/* First value of name in an undecoded query string, decoded; NULL if absent. */
+/* Adds the readings of a multipart/form-data body (text fields only). */
+void sence_moodle_add_multipart(apr_pool_t *p, sence_mreq_t *req, const char *body, apr_size_t len,
+                                const char *boundary);
+
+/* Adds every courseid/cmid/contextid (and "id" of core_course_*module* calls) of an AJAX
+ * JSON body, string escapes decoded, numbers or numeric strings. */
+void sence_moodle_add_json(apr_pool_t *p, sence_mreq_t *req, const char *body, apr_size_t len);
+
+/* PHP's (int) of a parameter, as Moodle's PARAM_INT: "2abc" -> 2, " 2" -> 2, "2.9" -> 2. */
+apr_int64_t sence_php_int(const char *s);
+
+/* Last value of name in an undecoded query string (PHP keeps the last), names decoded. */
 const char *sence_query_get(apr_pool_t *p, const char *query, const char *name);
 
 /* Moodle serves these files to anyone who may see the course listing: not gated. */

@@ -202,10 +202,9 @@ static int ends_on(request_rec *r, const apr_array_header_t *codes)
 static int closed(request_rec *r, const sence_record_t *attempt, const sence_callback_t *cb)
 {
     const char *id_sence = attempt->id_sence;
-    int ended;
 
     if (cb->kind_error) {
-        ended = ends_on(r, cb->codes);
+        int ended = ends_on(r, cb->codes);
         if (ended)
             end_session(r, attempt);
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,

@@ -63,7 +63,6 @@ const char *sence_event_json(apr_pool_t *p, const sence_event_t *e)
 {
     apr_array_header_t *parts = apr_array_make(p, 16, sizeof(char *));
     const sence_record_t *r = e->rec;
-    int i;
 
     APR_ARRAY_PUSH(parts, const char *) =
         apr_psprintf(p, "{\"time\":\"%s\",\"event\":\"%s\"", sence_iso_time(p, e->time),
@@ -84,7 +83,7 @@ const char *sence_event_json(apr_pool_t *p, const sence_event_t *e)
     }
     if (e->codes) {
         APR_ARRAY_PUSH(parts, const char *) = ",\"codes\":[";
-        for (i = 0; i < e->codes->nelts; i++)
+        for (int i = 0; i < e->codes->nelts; i++)
             APR_ARRAY_PUSH(parts, const char *) =
                 apr_psprintf(p, "%s%d", i ? "," : "", APR_ARRAY_IDX(e->codes, i, int));
         APR_ARRAY_PUSH(parts, const char *) = "]";

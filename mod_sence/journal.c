@@ -82,14 +82,12 @@ static void write_line(server_rec *s, apr_pool_t *p, const sence_event_t *e)
 
 void sence_journal(request_rec *r, sence_event_t *e)
 {
-    int i;
-
     e->time = apr_time_now();
     if (!e->ip)
         e->ip = r->useragent_ip;
     if (sence_store()) {
         sence_store_count(sence_store(), e->ev);
-        for (i = 0; e->codes && i < e->codes->nelts; i++)
+        for (int i = 0; e->codes && i < e->codes->nelts; i++)
             sence_store_count_code(sence_store(), APR_ARRAY_IDX(e->codes, i, int));
     }
     write_line(r->server, r->pool, e);

@@ -371,15 +371,20 @@ static void decode(apr_pool_t *p, const char *v, result_t *res)
     }
 }
 
+static const char *label_of(apr_pool_t *p, const char *sql)
+{
+    return apr_psprintf(p, "sence_%016" APR_UINT64_T_HEX_FMT, sence_hash(sql, strlen(sql), 0));
+}
+
 static apr_dbd_prepared_t *prepared(request_rec *r, ap_dbd_t *dbd, const char *sql)
 {
-    const char *label =
-        apr_psprintf(dbd->pool, "sence_%016" APR_UINT64_T_HEX_FMT, sence_hash(sql, strlen(sql), 0));
+    const char *label = label_of(r->pool, sql);
     apr_dbd_prepared_t *st = apr_hash_get(dbd->prepared, label, APR_HASH_KEY_STRING);
     int rv;
 
     if (st)
         return st;
+    label = apr_pstrdup(dbd->pool, label);
     /* Prepared once per pooled connection, in that connection's pool. */
     rv = apr_dbd_prepare(dbd->driver, dbd->pool, dbd->handle, apr_pstrdup(dbd->pool, sql), label,
                          &st);
@@ -428,6 +433,13 @@ static apr_status_t db_select(request_rec *r, const char *sql, int nargs, const 
         return APR_EGENERAL;
     /* random access: the whole (small) result at once, and its column count known */
     rv = apr_dbd_pselect(dbd->driver, r->pool, dbd->handle, &rs, st, 1, nargs, args);
+    if (rv) {
+        /* A connection the driver re-opened (database restarted) lost its prepared
+         * statements: prepare again, once. */
+        apr_hash_set(dbd->prepared, label_of(r->pool, sql), APR_HASH_KEY_STRING, NULL);
+        if ((st = prepared(r, dbd, sql)) != NULL)
+            rv = apr_dbd_pselect(dbd->driver, r->pool, dbd->handle, &rs, st, 1, nargs, args);
+    }
     if (rv) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, SLOG(4003) "query \"%s\" failed: %s", sql,
                       apr_dbd_error(dbd->driver, dbd->handle, rv));

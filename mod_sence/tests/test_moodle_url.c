@@ -25,20 +25,30 @@ static sence_mreq_t url(const char *path, const char *query)
     return req;
 }
 
-#define EXPECT(path, query, kind, num, text)                                                       \
-    do {                                                                                           \
-        sence_mreq_t r_ = url(path, query);                                                        \
-        CHECK(has(&r_, kind, num, text));                                                          \
-        if (!has(&r_, kind, num, text))                                                            \
-            fprintf(stderr, "  %s?%s: no ref %d/%ld\n", path, query ? query : "", kind,            \
-                    (long)(num));                                                                  \
-    } while (0)
+static void expect_at(int line, const char *path, const char *query, sence_mref_kind kind,
+                      apr_int64_t num, const char *text)
+{
+    sence_mreq_t r = url(path, query);
+    check_count++;
+    if (!has(&r, kind, num, text)) {
+        check_failures++;
+        fprintf(stderr, "%s:%d: %s?%s: no ref %d/%ld\n", __FILE__, line, path, query ? query : "",
+                kind, (long)num);
+    }
+}
 
-#define NOTHING(path, query)                                                                       \
-    do {                                                                                           \
-        sence_mreq_t r_ = url(path, query);                                                        \
-        CHECK(r_.refs->nelts == 0);                                                                \
-    } while (0)
+static void nothing_at(int line, const char *path, const char *query)
+{
+    sence_mreq_t r = url(path, query);
+    check_count++;
+    if (r.refs->nelts != 0) {
+        check_failures++;
+        fprintf(stderr, "%s:%d: %s: %d refs, want none\n", __FILE__, line, path, r.refs->nelts);
+    }
+}
+
+#define EXPECT(path, query, kind, num, text) expect_at(__LINE__, path, query, kind, num, text)
+#define NOTHING(path, query) nothing_at(__LINE__, path, query)
 
 int main(void)
 {

@@ -123,7 +123,8 @@ static int refuse(request_rec *r, sence_who st, const char *reason)
             r, HTTP_FORBIDDEN, "RUN no disponible",
             st == WHO_NO_RUN
                 ? "No pudimos identificar su RUN, necesario para registrar su asistencia en "
-                  "SENCE. Inicie sesión en la plataforma y vuelva a intentarlo."
+                  "SENCE. Si ya inició sesión en la plataforma, pida al organismo capacitador "
+                  "(OTEC) que registre su RUN en su perfil."
                 : "El RUN registrado en su perfil no es válido (revise el dígito verificador). "
                   "Pida al organismo capacitador (OTEC) que lo corrija.",
             NULL, NULL);
@@ -140,9 +141,15 @@ static int refuse(request_rec *r, sence_who st, const char *reason)
                                   NULL, NULL);
     case WHO_TOO_LARGE:
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
-                      SLOG(2009) "%s refused: body larger than SenceMoodleMaxBody, not inspected",
+                      SLOG(2009) "%s refused: body larger than SenceMoodleMaxBody names no course "
+                                 "and the user is a gated participant (raise SenceMoodleMaxBody "
+                                 "if legitimate)",
                       r->uri);
         return HTTP_REQUEST_ENTITY_TOO_LARGE;
+    case WHO_BAD_REQUEST:
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      SLOG(2011) "%s refused: the request body could not be read", r->uri);
+        return HTTP_BAD_REQUEST;
     case WHO_NO_COURSE:
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, SLOG(2007) "no SENCE course for %s: %s",
                       r->uri, reason);

@@ -94,7 +94,8 @@ typedef enum {
     WHO_BAD_RUN,     /* identity is not a valid RUN: 403 */
     WHO_NO_COURSE,   /* codes computed from the URL are not valid codes: 404 */
     WHO_UNAVAILABLE, /* the LMS database does not answer: 503 */
-    WHO_TOO_LARGE    /* a body too large to inspect: 413 */
+    WHO_TOO_LARGE,   /* a body too large to inspect: 413 */
+    WHO_BAD_REQUEST  /* the request body could not be read: 400 */
 } sence_who;
 
 /* config.c */

@@ -52,6 +52,10 @@ static const struct {
     {"wstoken", "SELECT userid FROM {p}external_tokens WHERE token = %s"},
     {"private_key", "SELECT userid FROM {p}user_private_key WHERE value = %s AND script = "
                     "'core_files'"},
+    {"user_courses", "SELECT c.instanceid, r.shortname FROM {p}role_assignments ra JOIN {p}role r "
+                     "ON r.id = ra.roleid JOIN {p}context c ON c.id = ra.contextid WHERE "
+                     "ra.userid = %lld AND c.contextlevel = 50"},
+    {"section", "SELECT course FROM {p}course_sections WHERE id = %lld"},
 };
 
 static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) * dbd_acquire;
@@ -190,7 +194,7 @@ const char *sence_moodle_set_query(cmd_parms *cmd, void *dv, const char *name, c
                                   "unknown query '%s' (see docs: session, user, "
                                   "course, shortname, idnumber, cm, instance, "
                                   "context, course_context, roles, groups, config, wstoken, "
-                                  "private_key)",
+                                  "private_key, user_courses, section)",
                                   name));
 }
 
@@ -470,7 +474,12 @@ static apr_status_t lookup(request_rec *r, sence_mq q, const char *a1, const cha
 {
     sence_srv_conf *sc = ap_get_module_config(r->server->module_config, &sence_module);
     const char *args[2] = {a1, a2};
-    const char *key = apr_psprintf(r->pool, "%s|%s|%s", queries[q].name, a1, a2 ? a2 : "");
+    const char *raw = apr_psprintf(r->pool, "%s|%s:%u|%s|%s", queries[q].name,
+                                   r->server->server_hostname, r->server->port, a1, a2 ? a2 : "");
+    /* per virtual host (each may read another Moodle); the hash first spreads the keys over
+     * shmcb's subcaches, which it picks by the key's first bytes */
+    const char *key =
+        apr_psprintf(r->pool, "%04x%s", (unsigned)(sence_hash(raw, strlen(raw), 0) & 0xffff), raw);
     const char *hit = cache_get(r, key);
     apr_status_t rv;
 
@@ -517,7 +526,10 @@ static apr_status_t replay_filter(ap_filter_t *f, apr_bucket_brigade *bb, ap_inp
     return APR_SUCCESS;
 }
 
-static sence_who read_body(request_rec *r, apr_off_t max, const char **body, apr_size_t *len)
+/* Reads the body up to max bytes (what lies beyond is left for Moodle to read) and arranges
+ * for Moodle to read it all unchanged. *truncated: the body is longer than what was read. */
+static sence_who read_body(request_rec *r, apr_off_t max, const char **body, apr_size_t *len,
+                           int *truncated)
 {
     apr_bucket_brigade *bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
     apr_bucket_brigade *kept = apr_brigade_create(r->pool, r->connection->bucket_alloc);
@@ -527,11 +539,11 @@ static sence_who read_body(request_rec *r, apr_off_t max, const char **body, apr
 
     *body = "";
     *len = 0;
-    while (!eos) {
+    while (!eos && total <= max) {
         apr_status_t rv =
             ap_get_brigade(r->input_filters, bb, AP_MODE_READBYTES, APR_BLOCK_READ, 8192);
         if (rv != APR_SUCCESS)
-            return WHO_UNAVAILABLE;
+            return WHO_BAD_REQUEST;
         while (!APR_BRIGADE_EMPTY(bb)) {
             apr_bucket *b = APR_BRIGADE_FIRST(bb);
             if (APR_BUCKET_IS_EOS(b))
@@ -542,9 +554,8 @@ static sence_who read_body(request_rec *r, apr_off_t max, const char **body, apr
             APR_BUCKET_REMOVE(b);
             APR_BRIGADE_INSERT_TAIL(kept, b);
         }
-        if (total > max)
-            return WHO_TOO_LARGE;
     }
+    *truncated = !eos;
     ap_add_input_filter(REPLAY_FILTER, kept, r, r->connection);
     *len = (apr_size_t)total;
     buf = apr_palloc(r->pool, *len + 1);
@@ -638,6 +649,9 @@ static sence_who resolve_ref(request_rec *r, const sence_mref_t *ref, course_t *
     case MREF_CM:
         st = course_id_of(r, SENCE_MQ_CM, num, NULL, &id);
         break;
+    case MREF_SECTION:
+        st = course_id_of(r, SENCE_MQ_SECTION, num, NULL, &id);
+        break;
     case MREF_INSTANCE:
         st = course_id_of(r, SENCE_MQ_INSTANCE, ref->text, num, &id);
         break;
@@ -680,10 +694,10 @@ static const char *boundary_of(apr_pool_t *p, const char *ctype)
     return n ? apr_pstrndup(p, b, n) : NULL;
 }
 
-/* Moodle reads parameters from POST before GET, so a POST body is read (bounded) and its
- * fields count as readings too: AJAX JSON and web-service forms always, other form posts
- * when urlencoded, multipart ones when sent to /course/ or /mod/ scripts (content by id;
- * uploads elsewhere stream through untouched). The body is handed on to Moodle unchanged. */
+/* Moodle reads parameters from the body before the query, so a body is read (the first
+ * SenceMoodleMaxBody bytes) and its fields count as readings too: AJAX JSON always, form
+ * fields when urlencoded, multipart fields when sent to scripts that show content by id
+ * (/course/, /mod/, pluginfile, web services). The body is handed on to Moodle unchanged. */
 static sence_who read_params(request_rec *r, sence_mreq_t *req)
 {
     sence_srv_conf *sc = ap_get_module_config(r->server->module_config, &sence_module);
@@ -693,15 +707,19 @@ static sence_who read_params(request_rec *r, sence_mreq_t *req)
     apr_size_t len;
     sence_who st;
 
-    if (r->method_number != M_POST || r->main)
+    if (r->method_number == M_GET || r->method_number == M_OPTIONS || r->main ||
+        (!apr_table_get(r->headers_in, "Content-Length") &&
+         !apr_table_get(r->headers_in, "Transfer-Encoding")))
         return WHO_OK;
     form = ctype && !strncasecmp(ctype, "application/x-www-form-urlencoded", 33);
     multipart = ctype && !strncasecmp(ctype, "multipart/form-data", 19) &&
                 (boundary = boundary_of(r->pool, ctype)) != NULL &&
-                (strstr(req->script, "/course/") || strstr(req->script, "/mod/"));
+                (strstr(req->script, "/course/") || strstr(req->script, "/mod/") ||
+                 strstr(req->script, "pluginfile.php") || strstr(req->script, "/webservice/"));
     if (req->body != 2 && !form && !multipart)
         return WHO_OK;
-    st = read_body(r, sc->moodle.max_body ? sc->moodle.max_body : DEFAULT_MAX_BODY, &body, &len);
+    st = read_body(r, sc->moodle.max_body ? sc->moodle.max_body : DEFAULT_MAX_BODY, &body, &len,
+                   &req->truncated);
     if (st != WHO_OK)
         return st;
     if (req->body == 2)
@@ -933,6 +951,33 @@ static const char *exemption(request_rec *r, const sence_moodle_dir_t *md, const
     return NULL;
 }
 
+/* Is this user a gated participant of any configured course? (roles only: conservative) */
+static int gated_somewhere(request_rec *r, const sence_moodle_dir_t *md, const user_t *u,
+                           sence_who *st)
+{
+    static const char *const def_gated[] = {"student", NULL};
+    result_t res;
+    course_t c;
+    int i;
+
+    *st = WHO_OK;
+    if (site_admin(r, u->userid, st) || *st != WHO_OK)
+        return 0;
+    if (lookup(r, SENCE_MQ_USER_COURSES, u->userid, NULL, &res) != APR_SUCCESS) {
+        *st = WHO_UNAVAILABLE;
+        return 0;
+    }
+    for (i = 0; i < res.rows->nelts; i++) {
+        if (!listed(md->gated_roles, def_gated, cell(&res, i, 1)))
+            continue;
+        if ((*st = course_by(r, SENCE_MQ_COURSE, cell(&res, i, 0), &c)) != WHO_OK)
+            return 0;
+        if (configured(r, &c))
+            return 1;
+    }
+    return 0;
+}
+
 sence_who sence_moodle_identify(request_rec *r, const sence_dir_conf *d, sence_participant_t *who,
                                 const char **reason)
 {
@@ -948,12 +993,18 @@ sence_who sence_moodle_identify(request_rec *r, const sence_dir_conf *d, sence_p
     memset(&c, 0, sizeof(c));
     if (!signed_in(r, &req))
         return WHO_PASS; /* no Moodle session, no token: Moodle answers, without the database */
-    if ((st = find_course(r, &c, &mc, &req)) != WHO_OK || !mc)
-        return st == WHO_OK ? WHO_PASS : st;
+    if ((st = find_course(r, &c, &mc, &req)) != WHO_OK)
+        return st;
+    if (!mc && !req.truncated)
+        return WHO_PASS;
     if ((st = find_user(r, &req, &u)) != WHO_OK)
         return st;
     if (!u.userid)
         return WHO_PASS; /* guests and logged-out visitors: Moodle sends them to its login */
+    if (!mc)             /* a body too long to read whole, naming no course in what was read */
+        return gated_somewhere(r, &d->moodle, &u, &st) ? WHO_TOO_LARGE
+               : st == WHO_OK                          ? WHO_PASS
+                                                       : st;
     if ((why = exemption(r, &d->moodle, &u, &c, &st)) != NULL) {
         if (st == WHO_OK)
             ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,

@@ -21,6 +21,8 @@ typedef enum {
     SENCE_MQ_CONFIG,
     SENCE_MQ_WSTOKEN,
     SENCE_MQ_PRIVATE_KEY,
+    SENCE_MQ_USER_COURSES,
+    SENCE_MQ_SECTION,
     SENCE_MQ_COUNT
 } sence_mq;
 

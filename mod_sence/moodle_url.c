@@ -146,6 +146,8 @@ static void param(apr_pool_t *p, sence_mreq_t *req, const char *name, const char
         add(req, MREF_CONTEXT, n, NULL);
     else if (!strcmp(base, "id") && module)
         add(req, ends_with(script, "/index.php") ? MREF_COURSE : MREF_CM, n, NULL);
+    else if (!strcmp(base, "id") && ends_with(script, "/course/section.php"))
+        add(req, MREF_SECTION, n, NULL);
     else if (!strcmp(base, "id") &&
              (strstr(script, "/course/") || strstr(script, "/grade/") ||
               strstr(script, "/report/") || ends_with(script, "/user/index.php")))
@@ -319,6 +321,24 @@ void sence_moodle_add_json(apr_pool_t *p, sence_mreq_t *req, const char *body, a
             continue; /* a string value, not a key */
         for (j++; j < len && isspace((unsigned char)body[j]); j++)
             ;
+        if (j < len && body[j] == '[') { /* "courseids":[2,3] */
+            sence_mref_kind kind = MREF_NONE;
+            if (!strcmp(key, "courseids"))
+                kind = MREF_COURSE;
+            else if (!strcmp(key, "cmids"))
+                kind = MREF_CM;
+            else if (!strcmp(key, "contextids"))
+                kind = MREF_CONTEXT;
+            while (++j < len && body[j] != ']' && kind != MREF_NONE) {
+                if (isdigit((unsigned char)body[j])) {
+                    add(req, kind, sence_php_int(body + j), NULL);
+                    while (j + 1 < len && isdigit((unsigned char)body[j + 1]))
+                        j++;
+                }
+            }
+            i = j;
+            continue;
+        }
         if (j < len && body[j] == '"') {
             value = json_string(p, body, len, &j);
         } else {

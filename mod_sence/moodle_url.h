@@ -17,7 +17,8 @@ typedef enum {
     MREF_IDNUMBER,  /* text: course idnumber */
     MREF_CM,        /* num: course module id */
     MREF_INSTANCE,  /* text: module name, num: instance id */
-    MREF_CONTEXT    /* num: context id */
+    MREF_CONTEXT,   /* num: context id */
+    MREF_SECTION    /* num: course section id (course/section.php) */
 } sence_mref_kind;
 
 typedef enum {
@@ -42,6 +43,7 @@ typedef struct {
     sence_mtoken_kind token_kind;
     const char *token;  /* NULL until found (query, path or body) */
     const char *script; /* path up to ".php", PATH_INFO stripped */
+    int truncated;      /* the body was longer than what was read */
 } sence_mreq_t;
 
 /* Reads path (as requested, undecoded) and query (undecoded, may be NULL). */

@@ -93,6 +93,7 @@ int main(void)
     EXPECT("/user/index.php", "course=3", MREF_COURSE, 3, NULL);
     EXPECT("/calendar/view.php", "courseid=2", MREF_COURSE, 2, NULL);
     EXPECT("/question/edit.php", "cmid=12", MREF_CM, 12, NULL);
+    EXPECT("/course/section.php", "id=55", MREF_SECTION, 55, NULL);
     EXPECT("/admin/tool/x.php", "contextid=30", MREF_CONTEXT, 30, NULL);
 
     EXPECT("/pluginfile.php/30/mod_resource/content/0/a.pdf", NULL, MREF_CONTEXT, 30, NULL);
@@ -151,6 +152,10 @@ int main(void)
     json = "[{\"methodname\":\"core_course_get_module\",\"args\":{\"id\":4}}]";
     sence_moodle_add_json(pool, &req, json, strlen(json));
     CHECK(has(&req, MREF_CM, 4, NULL));
+    req = url("/lib/ajax/service.php", NULL);
+    json = "[{\"methodname\":\"core_course_get_courses\",\"args\":{\"courseids\":[5, 2]}}]";
+    sence_moodle_add_json(pool, &req, json, strlen(json));
+    CHECK(has(&req, MREF_COURSE, 5, NULL) && has(&req, MREF_COURSE, 2, NULL));
     req = url("/lib/ajax/service.php", NULL);
     sence_moodle_add_json(pool, &req, "{\"courseid\":", 12);
     CHECK(req.refs->nelts == 0);

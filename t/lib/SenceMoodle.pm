@@ -50,7 +50,8 @@ our %MUSER = (
 );
 
 my @TABLES = qw(config sessions user course modules course_modules page resource forum url
-                context groups groups_members role role_assignments);
+                context groups groups_members role role_assignments course_sections
+                external_tokens user_private_key);
 
 sub db_kind {
     my $k = lc($ENV{SENCE_TEST_DB} || 'sqlite');

@@ -141,3 +141,12 @@ INSERT INTO mdl_sessions (id, state, sid, userid, sessdata, timecreated, timemod
     (10, 0, 'sid-coordinador', 9, NULL, 0, 0, '127.0.0.1', '127.0.0.1'),
     (11, 0, 'sid-alumno4', 10, NULL, 0, 0, '127.0.0.1', '127.0.0.1'),
     (12, 0, 'sid-stale', 3, NULL, 1000000000, 1000000000, '127.0.0.1', '127.0.0.1');
+
+-- Sections 501-502 of course 2, 601 of course 4.
+INSERT INTO mdl_course_sections (id, course, section) VALUES
+    (501, 2, 0), (502, 2, 1), (601, 4, 0);
+-- Mobile-app tokens and private file keys: alumno1 (3) and profesor (6).
+INSERT INTO mdl_external_tokens (id, token, tokentype, userid) VALUES
+    (1, 'wstoken-alumno1', 0, 3), (2, 'wstoken-profesor', 0, 6);
+INSERT INTO mdl_user_private_key (id, script, value, userid) VALUES
+    (1, 'core_files', 'filekey-alumno1', 3);

@@ -139,3 +139,23 @@ CREATE TABLE mdl_role_assignments (
 );
 CREATE INDEX mdl_roleassi_rolcon_ix ON mdl_role_assignments (roleid, contextid);
 CREATE INDEX mdl_roleassi_useconrol_ix ON mdl_role_assignments (userid, contextid, roleid);
+
+-- Course sections (course/section.php?id=N), web-service tokens (mobile app) and private
+-- file keys (tokenpluginfile.php): how mod_sence resolves those requests.
+CREATE TABLE mdl_course_sections (
+    id BIGINT NOT NULL PRIMARY KEY,
+    course BIGINT NOT NULL DEFAULT 0,
+    section BIGINT NOT NULL DEFAULT 0
+);
+CREATE TABLE mdl_external_tokens (
+    id BIGINT NOT NULL PRIMARY KEY,
+    token VARCHAR(128) NOT NULL DEFAULT '',
+    tokentype SMALLINT NOT NULL DEFAULT 0,
+    userid BIGINT NOT NULL DEFAULT 0
+);
+CREATE TABLE mdl_user_private_key (
+    id BIGINT NOT NULL PRIMARY KEY,
+    script VARCHAR(128) NOT NULL DEFAULT '',
+    value VARCHAR(128) NOT NULL DEFAULT '',
+    userid BIGINT NOT NULL DEFAULT 0
+);

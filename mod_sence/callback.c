@@ -143,6 +143,7 @@ static int start_session(request_rec *r, const sence_record_t *attempt, const se
     sence_strlcpy(s.id_sence, cb->id_sence, sizeof(s.id_sence));
     sence_strlcpy(s.fecha_hora, cb->fecha_hora, sizeof(s.fecha_hora));
     sence_strlcpy(s.zona, cb->zona, sizeof(s.zona));
+    memcpy(s.ref, attempt->id, sizeof(s.ref)); /* the IdSesionAlumno it began with */
     s.created = now;
     s.expires = now + attempt->lifetime;
     s.flags = SENCE_FLAG_NOTICE;
@@ -199,9 +200,21 @@ static int ends_on(request_rec *r, const apr_array_header_t *codes)
     return 0;
 }
 
+/* The attempt as the journal records its outcome: FechaHora and ZonaHoraria as SENCE sent
+ * them in this callback (the close's own time, or the error's). */
+static sence_record_t as_answered(const sence_record_t *attempt, const sence_callback_t *cb)
+{
+    sence_record_t rec = *attempt;
+
+    sence_strlcpy(rec.fecha_hora, cb->fecha_hora ? cb->fecha_hora : "", sizeof(rec.fecha_hora));
+    sence_strlcpy(rec.zona, cb->zona ? cb->zona : "", sizeof(rec.zona));
+    return rec;
+}
+
 static int closed(request_rec *r, const sence_record_t *attempt, const sence_callback_t *cb)
 {
     const char *id_sence = attempt->id_sence;
+    sence_record_t answered = as_answered(attempt, cb);
 
     if (cb->kind_error) {
         int ended = ends_on(r, cb->codes);
@@ -212,10 +225,9 @@ static int closed(request_rec *r, const sence_record_t *attempt, const sence_cal
                                  "(GlosaError %s)%s",
                       id_sence, attempt->run, attempt->codigo_curso, cb->glosa,
                       ended ? ": SENCE has no open session, ended locally too" : "");
-        journal_outcome(r, SENCE_EV_CLOSE_ERROR, attempt, attempt->id, cb->codes, ended);
+        journal_outcome(r, SENCE_EV_CLOSE_ERROR, &answered, attempt->id, cb->codes, ended);
         return sence_page_errors(
-            r, cb->codes, ended ? "/" : apr_pstrcat(r->pool, attempt->url, "?sence_cerrar=1", NULL),
-            1);
+            r, cb->codes, ended ? "/" : sence_url_with(r->pool, attempt->url, "sence_cerrar=1"), 1);
     }
     end_session(r, attempt);
     ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, r,
@@ -223,7 +235,7 @@ static int closed(request_rec *r, const sence_record_t *attempt, const sence_cal
                              "linea %d IdSesionSence %s",
                   attempt->run, attempt->cod_sence, attempt->codigo_curso, attempt->linea,
                   id_sence);
-    journal_outcome(r, SENCE_EV_CLOSE_OK, attempt, attempt->id, NULL, 0);
+    journal_outcome(r, SENCE_EV_CLOSE_OK, &answered, attempt->id, NULL, 0);
     return sence_page_message(r, HTTP_OK, "Sesión SENCE cerrada",
                               "Su sesión SENCE fue cerrada correctamente. Para volver al curso "
                               "deberá iniciar una nueva sesión SENCE.",
@@ -285,7 +297,10 @@ static int on_callback(request_rec *r, callback_t how)
                   SLOG(3006) "SENCE refused to start a session: RUN %s CodSence '%s' "
                              "CodigoCurso '%s' linea %d GlosaError '%s'",
                   attempt.run, attempt.cod_sence, attempt.codigo_curso, attempt.linea, cb.glosa);
-    journal_outcome(r, SENCE_EV_START_ERROR, &attempt, attempt.id, cb.codes, 0);
+    {
+        sence_record_t answered = as_answered(&attempt, &cb);
+        journal_outcome(r, SENCE_EV_START_ERROR, &answered, attempt.id, cb.codes, 0);
+    }
     return sence_page_errors(r, cb.codes, attempt.url, 0);
 }
 

@@ -101,7 +101,7 @@ static int is_plain_location(cmd_parms *cmd)
 }
 
 /* Remembers the section a directive appears in, once, for the startup checks. */
-static void remember(cmd_parms *cmd, sence_dir_conf *d)
+void sence_config_remember(cmd_parms *cmd, sence_dir_conf *d)
 {
     sence_srv_conf *sc = ap_get_module_config(cmd->server->module_config, &sence_module);
     sence_section_t *sec;
@@ -128,14 +128,14 @@ static const char *set_enabled(cmd_parms *cmd, void *dv, int on)
 {
     sence_dir_conf *d = dv;
     d->enabled = on;
-    remember(cmd, d);
+    sence_config_remember(cmd, d);
     return NULL;
 }
 
 static const char *set_flag(cmd_parms *cmd, void *dv, int on)
 {
     *(int *)((char *)dv + (apr_size_t)cmd->info) = on;
-    remember(cmd, dv);
+    sence_config_remember(cmd, dv);
     return NULL;
 }
 
@@ -162,7 +162,7 @@ static const char *set_rut(cmd_parms *cmd, void *dv, const char *arg)
     if (why)
         return fail(cmd, why);
     d->rut_otec = apr_pstrdup(cmd->pool, rut);
-    remember(cmd, d);
+    sence_config_remember(cmd, d);
     return NULL;
 }
 
@@ -173,7 +173,7 @@ static const char *set_token_value(cmd_parms *cmd, sence_dir_conf *d, const char
     if (why)
         return fail(cmd, why);
     d->token = token;
-    remember(cmd, d);
+    sence_config_remember(cmd, d);
     return NULL;
 }
 
@@ -221,7 +221,7 @@ static const char *set_env(cmd_parms *cmd, void *dv, const char *arg)
         d->env = SENCE_ENV_PRODUCTION;
     else
         return fail(cmd, "must be 'test' (rcetest, the default) or 'production'");
-    remember(cmd, d);
+    sence_config_remember(cmd, d);
     return NULL;
 }
 
@@ -236,7 +236,7 @@ static const char *set_endpoint(cmd_parms *cmd, void *dv, const char *arg)
     while (n > 0 && arg[n - 1] == '/')
         n--;
     d->endpoint = apr_pstrndup(cmd->pool, arg, n);
-    remember(cmd, d);
+    sence_config_remember(cmd, d);
     return NULL;
 }
 
@@ -257,14 +257,14 @@ static const char *set_value(cmd_parms *cmd, sence_value_t *v, const char *arg)
 static const char *set_cod_sence(cmd_parms *cmd, void *dv, const char *arg)
 {
     sence_dir_conf *d = dv;
-    remember(cmd, d);
+    sence_config_remember(cmd, d);
     return set_value(cmd, &d->cod_sence, arg);
 }
 
 static const char *set_codigo_curso(cmd_parms *cmd, void *dv, const char *arg)
 {
     sence_dir_conf *d = dv;
-    remember(cmd, d);
+    sence_config_remember(cmd, d);
     return set_value(cmd, &d->codigo_curso, arg);
 }
 
@@ -273,7 +273,7 @@ static const char *set_linea(cmd_parms *cmd, void *dv, const char *arg)
     sence_dir_conf *d = dv;
     const char *why = sence_check_linea(arg, &d->linea);
 
-    remember(cmd, d);
+    sence_config_remember(cmd, d);
     return why ? fail(cmd, why) : NULL;
 }
 
@@ -283,7 +283,7 @@ static const char *set_run(cmd_parms *cmd, void *dv, const char *arg)
     const char *err = NULL;
 
     d->run = ap_expr_parse_cmd(cmd, arg, AP_EXPR_FLAG_STRING_RESULT, &err, NULL);
-    remember(cmd, d);
+    sence_config_remember(cmd, d);
     return err ? fail(cmd, apr_pstrcat(cmd->pool, "invalid expression: ", err, NULL)) : NULL;
 }
 
@@ -296,7 +296,7 @@ static const char *set_duration(cmd_parms *cmd, void *dv, const char *arg)
     if (why)
         return fail(cmd, apr_pstrcat(cmd->pool, why, " (e.g. 30s, 15m, 4h)", NULL));
     *(apr_interval_time_t *)((char *)d + (apr_size_t)cmd->info) = t;
-    remember(cmd, d);
+    sence_config_remember(cmd, d);
     return NULL;
 }
 

@@ -12,14 +12,38 @@ const char *sence_event_name(sence_event ev)
     return ev < SENCE_EV_COUNT ? names[ev] : "unknown";
 }
 
+/* Length of the valid UTF-8 sequence at s, 0 if invalid. */
+static int utf8_len(const unsigned char *s)
+{
+    int n, i;
+
+    if (s[0] < 0x80)
+        return 1;
+    if (s[0] >= 0xc2 && s[0] <= 0xdf)
+        n = 2;
+    else if (s[0] >= 0xe0 && s[0] <= 0xef)
+        n = 3;
+    else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+        n = 4;
+    else
+        return 0;
+    for (i = 1; i < n; i++)
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+    return n;
+}
+
+/* A JSON string literal. Bytes that are not UTF-8 (SENCE's pages have sent Latin-1) are read
+ * as Latin-1, so every line stays valid UTF-8 JSON. */
 const char *sence_json_string(apr_pool_t *p, const char *s)
 {
     apr_array_header_t *parts = apr_array_make(p, 8, sizeof(char *));
     const char *start = s ? s : "";
 
     APR_ARRAY_PUSH(parts, const char *) = "\"";
-    for (s = start; *s; s++) {
+    for (s = start; *s;) {
         unsigned char c = (unsigned char)*s;
+        int n = utf8_len((const unsigned char *)s);
         const char *esc = NULL;
         if (c == '"')
             esc = "\\\"";
@@ -27,13 +51,14 @@ const char *sence_json_string(apr_pool_t *p, const char *s)
             esc = "\\\\";
         else if (c == '\n')
             esc = "\\n";
-        else if (c < 0x20 || c == 0x7f)
+        else if (c < 0x20 || c == 0x7f || n == 0)
             esc = apr_psprintf(p, "\\u%04x", c);
         if (esc) {
             APR_ARRAY_PUSH(parts, const char *) = apr_pstrndup(p, start, (apr_size_t)(s - start));
             APR_ARRAY_PUSH(parts, const char *) = esc;
             start = s + 1;
         }
+        s += n ? n : 1;
     }
     APR_ARRAY_PUSH(parts, const char *) = start;
     APR_ARRAY_PUSH(parts, const char *) = "\"";
@@ -54,8 +79,11 @@ const char *sence_iso_time(apr_pool_t *p, apr_time_t t)
                         (off < 0 ? -off : off) % 60);
 }
 
+/* ,"name":"value" — or nothing for an empty value: unknown fields are left out. */
 static const char *field(apr_pool_t *p, const char *name, const char *value)
 {
+    if (!value || !*value)
+        return "";
     return apr_psprintf(p, ",\"%s\":%s", name, sence_json_string(p, value));
 }
 
@@ -72,7 +100,8 @@ const char *sence_event_json(apr_pool_t *p, const sence_event_t *e)
         APR_ARRAY_PUSH(parts, const char *) = field(p, "subject", r->subject);
         APR_ARRAY_PUSH(parts, const char *) = field(p, "cod_sence", r->cod_sence);
         APR_ARRAY_PUSH(parts, const char *) = field(p, "codigo_curso", r->codigo_curso);
-        APR_ARRAY_PUSH(parts, const char *) = apr_psprintf(p, ",\"linea\":%d", r->linea);
+        if (r->linea)
+            APR_ARRAY_PUSH(parts, const char *) = apr_psprintf(p, ",\"linea\":%d", r->linea);
         APR_ARRAY_PUSH(parts, const char *) =
             field(p, "id_sesion_alumno", e->id_sesion_alumno ? e->id_sesion_alumno : r->id);
         APR_ARRAY_PUSH(parts, const char *) = field(p, "id_sesion_sence", r->id_sence);

@@ -222,17 +222,31 @@ static int wants_page(request_rec *r)
     return 1;
 }
 
-/* Only ever a local path and query, from the request line: never a host, so the return
- * after SENCE cannot be turned into an open redirect. */
-static void remember_url(request_rec *r, sence_record_t *rec)
+/* The URL the browser asked for, as a local path and query from the request line: never a
+ * host, so returning there after SENCE cannot be turned into an open redirect. */
+const char *sence_local_url(request_rec *r)
 {
     request_rec *top = root_request(r);
     const char *url = apr_uri_unparse(r->pool, &top->parsed_uri, APR_URI_UNP_OMITSITEPART);
 
     while (url[0] == '/' && url[1] == '/')
         url++;
-    if (url[0] != '/' || sence_strlcpy(rec->url, url, sizeof(rec->url)))
-        sence_strlcpy(rec->url, top->uri[0] == '/' && top->uri[1] != '/' ? top->uri : "/",
+    return url[0] == '/' ? url : "/";
+}
+
+/* url with one more query parameter. */
+const char *sence_url_with(apr_pool_t *p, const char *url, const char *param)
+{
+    return apr_pstrcat(p, url, strchr(url, '?') ? "&" : "?", param, NULL);
+}
+
+static void remember_url(request_rec *r, sence_record_t *rec)
+{
+    if (sence_strlcpy(rec->url, sence_local_url(r), sizeof(rec->url)))
+        sence_strlcpy(rec->url,
+                      root_request(r)->uri[0] == '/' && root_request(r)->uri[1] != '/'
+                          ? root_request(r)->uri
+                          : "/",
                       sizeof(rec->url));
 }
 

@@ -106,6 +106,9 @@ static void reaped(void *baton, sence_event ev, const sence_record_t *rec)
     e.ev = ev;
     e.time = apr_time_now();
     e.rec = rec;
+    /* a session's own id is its cookie: the journal names the IdSesionAlumno it began with */
+    if (ev == SENCE_EV_SESSION_EXPIRED || ev == SENCE_EV_SESSION_EVICTED)
+        e.id_sesion_alumno = rec->ref;
     write_line(s, p, &e);
     apr_pool_destroy(p);
 }

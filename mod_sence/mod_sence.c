@@ -101,7 +101,7 @@ static void dump_config(apr_pool_t *p, server_rec *s)
                                           ? sence_section_effective(p, s, sec)
                                           : ap_get_module_config(s->lookup_defaults, &sence_module);
             printf("  %s (%s): Sence %s env %s base %s linea %d CodSence %s CodigoCurso %s "
-                   "token %s\n",
+                   "token %s moodle %s close %s\n",
                    sec->path ? sec->path : "(server)", sec->where, d->enabled == 1 ? "On" : "Off",
                    d->env == SENCE_ENV_PRODUCTION ? "production" : "test",
                    sence_base_url(d->env, d->endpoint), d->linea,
@@ -111,7 +111,15 @@ static void dump_config(apr_pool_t *p, server_rec *s)
                    d->codigo_curso.expr      ? "(expr)"
                    : d->codigo_curso.literal ? d->codigo_curso.literal
                                              : "-",
-                   d->token ? "(set)" : "(unset)");
+                   d->token ? "(set)" : "(unset)", d->moodle.enabled == 1 ? "on" : "off",
+                   d->close_session == 1 ? "on" : "off");
+        }
+        for (apr_hash_index_t *hi = apr_hash_first(p, sc->moodle.courses); hi;
+             hi = apr_hash_next(hi)) {
+            const sence_moodle_course_t *c = apr_hash_this_val(hi);
+            printf("  SenceMoodleCourse %s: CodSence '%s' CodigoCurso %s linea %d (%s)\n",
+                   (const char *)apr_hash_this_key(hi), c->cod_sence,
+                   c->codigo_curso ? c->codigo_curso : "(course ID number)", c->linea, c->where);
         }
         fflush(stdout);
     }

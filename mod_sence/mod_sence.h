@@ -105,6 +105,7 @@ void *sence_merge_dir_conf(apr_pool_t *p, void *basev, void *addv);
 void *sence_create_srv_conf(apr_pool_t *p, server_rec *s);
 void *sence_merge_srv_conf(apr_pool_t *p, void *basev, void *addv);
 int sence_check_config(apr_pool_t *p, server_rec *s);
+void sence_config_remember(cmd_parms *cmd, sence_dir_conf *d);
 /* What requests to a section see after merging (approximated for regex sections). */
 sence_dir_conf *sence_section_effective(apr_pool_t *p, server_rec *s, const sence_section_t *sec);
 const char *sence_callback_path(const sence_srv_conf *sc);
@@ -119,6 +120,8 @@ int sence_gate_access(request_rec *r);
 int sence_gate_fixups(request_rec *r);
 const char *sence_cookie_name(apr_pool_t *p, const char *cod_sence, const char *codigo_curso,
                               int linea);
+const char *sence_local_url(request_rec *r);
+const char *sence_url_with(apr_pool_t *p, const char *url, const char *param);
 
 /* notice.c */
 void sence_notice_add(request_rec *r, const sence_record_t *session, int bar);

@@ -115,8 +115,8 @@ static const char *fail(cmd_parms *cmd, const char *why)
 
 const char *sence_moodle_set_flag(cmd_parms *cmd, void *dv, int on)
 {
-    (void)cmd;
     ((sence_dir_conf *)dv)->moodle.enabled = on;
+    sence_config_remember(cmd, dv);
     return NULL;
 }
 
@@ -130,6 +130,7 @@ const char *sence_moodle_set_run_field(cmd_parms *cmd, void *dv, const char *arg
         d->moodle.run_field = 2;
     else
         return fail(cmd, "must be idnumber (the profile's ID number) or username");
+    sence_config_remember(cmd, d);
     return NULL;
 }
 
@@ -142,6 +143,7 @@ const char *sence_moodle_set_list(cmd_parms *cmd, void *dv, const char *arg)
         *list = apr_array_make(cmd->pool, 4, sizeof(const char *));
     if (strcasecmp(arg, "none") != 0)
         APR_ARRAY_PUSH(*list, const char *) = apr_pstrdup(cmd->pool, arg);
+    sence_config_remember(cmd, d);
     return NULL;
 }
 

@@ -41,11 +41,11 @@ static apr_size_t body_end(const char *data, apr_size_t len)
     return gt ? (apr_size_t)(gt - data) + 1 : 0;
 }
 
-/* The current URL with ?sence_cerrar=1: the close page is served by the gate itself, under
- * the same location, authentication and configuration as the course. */
+/* The current URL plus sence_cerrar=1: the close page is served by the gate itself, under
+ * the same location, authentication and configuration (and Moodle course) as the page. */
 static const char *close_link(request_rec *r)
 {
-    return apr_pstrcat(r->pool, r->uri, "?sence_cerrar=1", NULL);
+    return sence_url_with(r->pool, sence_local_url(r), "sence_cerrar=1");
 }
 
 static const char *banner(request_rec *r, const notice_ctx *ctx)

@@ -17,6 +17,9 @@ int main(void)
     CHECK_STR(sence_json_string(p, "a\"b\\c\nd\x01"), "\"a\\\"b\\\\c\\nd\\u0001\"");
     CHECK_STR(sence_json_string(p, "Pérez"), "\"Pérez\"");
     CHECK_STR(sence_json_string(p, NULL), "\"\"");
+    /* not UTF-8 (Latin-1 é): read as Latin-1, escaped, the line stays valid */
+    CHECK_STR(sence_json_string(p, "Am\xe9rica"), "\"Am\\u00e9rica\"");
+    CHECK_STR(sence_json_string(p, "\xc3"), "\"\\u00c3\"");
 
     setenv("TZ", "America/Santiago", 1);
     t = sence_iso_time(p, apr_time_from_sec(1764436502)); /* 2025-11-29 17:15:02 UTC */
@@ -49,6 +52,9 @@ int main(void)
     CHECK(strstr(line, "\"id_sesion_alumno\":\"abcdefghijklmnopqrstuvwx\"") != NULL);
     CHECK(strstr(line, "\"ip\":\"127.0.0.1\"") != NULL);
     CHECK(strstr(line, "oken") == NULL);
+    /* unknown (empty) fields are left out */
+    r.zona[0] = '\0';
+    CHECK(strstr(sence_event_json(p, &e), "zona_horaria") == NULL);
     CHECK_STR(sence_event_name(SENCE_EV_LOGIN_ABANDONED), "login_abandoned");
     return check_done("event");
 }

@@ -35,16 +35,7 @@ int sence_close_page(request_rec *r, const sence_dir_conf *d, const sence_record
                                   "nuevamente en unos minutos.",
                                   NULL, NULL);
     }
-    memset(&req, 0, sizeof(req));
-    req.rut_otec = d->rut_otec;
-    req.token = d->token;
-    req.cod_sence = session->cod_sence;
-    req.codigo_curso = session->codigo_curso;
-    req.linea = session->linea;
-    req.run = session->run;
-    req.id_alumno = attempt.id;
-    req.url_retoma = sc->url_close;
-    req.url_error = sc->url_close_error;
+    req = sence_request_for(d, &attempt, sc->url_close, sc->url_close_error);
     req.id_sence = session->id_sence;
     memset(&e, 0, sizeof(e));
     e.ev = SENCE_EV_CLOSE_SENT;

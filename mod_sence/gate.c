@@ -250,6 +250,26 @@ static void remember_url(request_rec *r, sence_record_t *rec)
                       sizeof(rec->url));
 }
 
+/* SENCE's form for an attempt just stored: the OTEC from the configuration, the rest from
+ * the attempt. */
+sence_request_t sence_request_for(const sence_dir_conf *d, const sence_record_t *attempt,
+                                  const char *url_retoma, const char *url_error)
+{
+    sence_request_t req;
+
+    memset(&req, 0, sizeof(req));
+    req.rut_otec = d->rut_otec;
+    req.token = d->token;
+    req.cod_sence = attempt->cod_sence;
+    req.codigo_curso = attempt->codigo_curso;
+    req.linea = attempt->linea;
+    req.run = attempt->run;
+    req.id_alumno = attempt->id;
+    req.url_retoma = url_retoma;
+    req.url_error = url_error;
+    return req;
+}
+
 static int send_to_sence(request_rec *r, const sence_dir_conf *d, const sence_participant_t *p)
 {
     sence_srv_conf *sc = ap_get_module_config(r->server->module_config, &sence_module);
@@ -275,16 +295,7 @@ static int send_to_sence(request_rec *r, const sence_dir_conf *d, const sence_pa
                                   "nuevamente en unos minutos.",
                                   NULL, NULL);
     }
-    memset(&req, 0, sizeof(req));
-    req.rut_otec = d->rut_otec;
-    req.token = d->token;
-    req.cod_sence = p->cod_sence;
-    req.codigo_curso = p->codigo_curso;
-    req.linea = p->linea;
-    req.run = p->run;
-    req.id_alumno = rec.id;
-    req.url_retoma = sc->url_retoma;
-    req.url_error = sc->url_error;
+    req = sence_request_for(d, &rec, sc->url_retoma, sc->url_error);
     {
         sence_event_t e;
         memset(&e, 0, sizeof(e));

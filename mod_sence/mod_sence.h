@@ -121,6 +121,8 @@ int sence_gate_fixups(request_rec *r);
 const char *sence_cookie_name(apr_pool_t *p, const char *cod_sence, const char *codigo_curso,
                               int linea);
 const char *sence_local_url(request_rec *r);
+sence_request_t sence_request_for(const sence_dir_conf *d, const sence_record_t *attempt,
+                                  const char *url_retoma, const char *url_error);
 const char *sence_url_with(apr_pool_t *p, const char *url, const char *param);
 
 /* notice.c */

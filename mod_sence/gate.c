@@ -190,7 +190,11 @@ static int find_session(request_rec *r, const sence_participant_t *p, sence_reco
 
 static int close_requested(request_rec *r, const sence_dir_conf *d)
 {
-    return d->close_session == 1 && !r->main && r->method_number == M_GET && r->args &&
+    const char *purpose = apr_table_get(r->headers_in, "Sec-Purpose");
+
+    /* a HEAD or a browser's prefetch must not open a close attempt */
+    return d->close_session == 1 && !r->main && r->method_number == M_GET && !r->header_only &&
+           !(purpose && ap_strcasestr(purpose, "prefetch")) && r->args &&
            sence_query_get(r->pool, r->args, "sence_cerrar") != NULL;
 }
 

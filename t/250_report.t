@@ -1,0 +1,150 @@
+# scripts/sence-report: exact CSV for a known journal (t/journal/fixture.jsonl), the table,
+# filters, malformed lines, and the report of the live journal moving with a round trip.
+# The script: $SENCE_REPORT, else ../scripts/sence-report next to this t/ directory.
+use strict;
+use warnings FATAL => 'all';
+use utf8;
+use FindBin; use lib "$FindBin::Bin/lib";
+
+use Test::More;
+use Apache::Test ();
+use HTTP::Request::Common qw(GET);
+use File::Temp qw(tempfile);
+use IPC::Open3 qw(open3);
+use Symbol qw(gensym);
+use POSIX qw(strftime);
+use SenceConf qw(:all);
+use SenceTest qw(:all);
+use SenceJournal qw(:all);
+
+my $t_dir = Apache::Test::vars('t_dir');
+my $script = $ENV{SENCE_REPORT} || "$t_dir/../scripts/sence-report";
+ok(-r $script, "scripts/sence-report found ($script)")
+    or do { diag('copy scripts/sence-report next to t/ or set SENCE_REPORT'); done_testing; exit };
+my $fixture = "$t_dir/journal/fixture.jsonl";
+
+# Runs the report; returns (exit status, stdout, stderr).
+sub report {
+    my ($stdin, @args) = @_;
+    my $err = gensym;
+    my $pid = open3(my $in, my $out, $err, $^X, $script, @args);
+    binmode $out, ':encoding(UTF-8)';
+    print $in $stdin if defined $stdin;
+    close $in;
+    my ($o, $e) = ('', '');
+    # small outputs: read stdout then stderr
+    { local $/; $o = <$out> // ''; $e = <$err> // '' }
+    waitpid $pid, 0;
+    return ($? >> 8, $o, $e);
+}
+
+my $HEADER = 'date,codigo_curso,cod_sence,linea,run,first_start,last_close,sessions,closes,errors,abandoned,pending,expired';
+my @ROWS = (
+    '2026-11-29,CURSO-LINEA-1,,1,10000013-k,2026-11-29T12:00:02-03:00,,1,0,,0,0,0',
+    '2026-11-28,RLAB-19-02-08-0071-1,1234567890,3,11111111-1,2026-11-28T11:00:03-03:00,,1,0,312;301,1,1,0',
+    '2026-11-28,RLAB-19-02-08-0071-1,1234567890,3,12345678-5,2026-11-28T09:00:05-03:00,2026-11-28T10:30:10-03:00,3,1,312,0,0,1',
+    '2026-11-29,RLAB-19-02-08-0071-1,1234567890,3,12345678-5,,2026-11-29T00:20:00-03:00,0,1,,0,0,0',
+    '2026-11-29,RLAB-20-01-01-0001-1,2234567890,3,22222222-2,2026-11-29T15:00:04-03:00,2026-11-29T16:00:00-03:00,1,1,211;204,0,0,0',
+);
+my @MALFORMED = (3, 13, 22, 27, 34, 44);
+
+# ---- the known journal -------------------------------------------------------------------
+{
+    my ($rc, $out, $err) = report(undef, '--csv', $fixture);
+    is($rc, 0, 'exit 0 despite malformed lines');
+    is($out, join('', map { "$_\n" } $HEADER, @ROWS), 'CSV: exact expected output');
+    for my $n (@MALFORMED) {
+        like($err, qr/\Q$fixture\E:$n: malformed/, "line $n reported as malformed");
+    }
+    my @m = $err =~ /:(\d+): malformed/g;
+    is_deeply(\@m, \@MALFORMED, 'only those lines');
+    like($err, qr/\b6 malformed lines\b/, 'count of malformed lines');
+    unlike($err, qr/:31:/, 'an empty line is not malformed');
+
+    ($rc, my $stdin_out) = report(do { local (@ARGV, $/) = $fixture; <> }, '--csv');
+    is($stdin_out, $out, 'same from standard input');
+
+    ($rc, $out) = report(undef, '--csv', '--from', '2026-11-29', '--to', '2026-11-29', $fixture);
+    is($out, join('', map { "$_\n" } $HEADER, grep { /\A2026-11-29/ } @ROWS), '--from/--to one day');
+    ($rc, $out) = report(undef, '--csv', '--to', '2026-11-28', $fixture);
+    is($out, join('', map { "$_\n" } $HEADER, grep { /\A2026-11-28/ } @ROWS), '--to');
+    ($rc, $out) = report(undef, '--csv', '--course', 'RLAB-19-02-08-0071-1', $fixture);
+    is($out, join('', map { "$_\n" } $HEADER, grep { /,RLAB-19-02-08-0071-1,/ } @ROWS), '--course');
+    ($rc, $out) = report(undef, '--csv', '--course', 'NO-EXISTE-1', $fixture);
+    is($out, "$HEADER\n", '--course with no rows: the header only');
+
+    # The table: the same cells, aligned, "-" for empty ones.
+    ($rc, $out) = report(undef, $fixture);
+    is($rc, 0, 'table: exit 0');
+    my @lines = split /\n/, $out;
+    is(scalar @lines, 1 + @ROWS, 'table: header and one line per row');
+    is_deeply([split /\s{2,}/, $lines[0]], [split /,/, $HEADER], 'table header: the CSV columns');
+    for my $i (0 .. $#ROWS) {
+        is_deeply([split /\s{2,}/, $lines[$i + 1] =~ s/\A\s+//r],
+                  [map { length $_ ? $_ : '-' } split /,/, $ROWS[$i], -1], "table row $i");
+    }
+    # Aligned: 12 gaps of blanks that run through every line, one between each two columns.
+    my $w = 0;
+    $w < length $_ and $w = length $_ for @lines;
+    my $blank = join '', map { my $i = $_; (grep { substr(sprintf('%-*s', $w, $_), $i, 1) ne ' ' } @lines) ? 'x' : ' ' } 0 .. $w - 1;
+    my @gaps = $blank =~ /x {2,}(?=x)/g;
+    is(scalar @gaps, 12, 'table: 13 aligned columns');
+
+    # Help documents every column; bad options are usage errors.
+    ($rc, $out) = report(undef, '--help');
+    is($rc, 0, '--help: exit 0');
+    like($out, qr/^\s+\Q$_\E\s/m, "--help documents $_") for split /,/, $HEADER;
+    ($rc, undef, $err) = report(undef, '--from', '29-11-2026', $fixture);
+    is($rc, 2, 'a bad date: exit 2');
+    ($rc, undef, $err) = report(undef, "$t_dir/journal/no-such-file");
+    is($rc, 2, 'an unreadable file: exit 2');
+    like($err, qr/no-such-file/, '... named');
+}
+
+# ---- the live journal ---------------------------------------------------------------------
+{
+    my $journal = journal_file();
+    my ($COD, $CURSO) = @{ $J{codes} };
+    my $run = '11111111-1';
+    my $today = strftime('%Y-%m-%d', localtime);
+    my $row = sub {
+        my ($rc, $out, $err) = report(undef, '--csv', '--course', $CURSO, '--from', $today, $journal);
+        my %r;
+        for my $l (split /\n/, $out) {
+            my @c = split /,/, $l, -1;
+            @r{split /,/, $HEADER} = @c if $c[4] eq $run && $c[2] eq $COD;
+        }
+        return (\%r, $rc, $err);
+    };
+    my ($before, $rc, $err) = $row->();
+    is($rc, 0, 'live journal: exit 0');
+    unlike($err, qr/malformed/, 'live journal: no malformed line') or diag($err);
+    $before->{$_} //= 0 for qw(sessions closes pending abandoned expired);
+    $before->{errors} //= '';
+
+    my $ua = new_ua(run => $run);
+    my $jm = journal_mark();
+    # a failed start (312), a session, its close, and logins left pending
+    roundtrip(ua => $ua, path => '/j-cierre/', run => $run, codes => $J{codes}, password => 'mala',
+              expect => qr/\A312\z/, name => 'live: start error 312');
+    my $s = start_session(ua => $ua, path => '/j-cierre/', run => $run, name => 'live: session');
+    my $c = close_roundtrip(ua => $ua, path => '/j-cierre/', run => $run);
+    my $closed = $c->{final} ? $ua->request($c->{final}->click) : undef;
+    ok($closed && $closed->code == 200, 'live: session closed');
+    ok(is_gate_page(new_ua(run => $run)->request(GET url('/j-cierre/'))), 'live: a login left pending (the gate page)');
+
+    my ($after) = $row->();
+    is($after->{date}, $today, 'live: a row for today');
+    is($after->{sessions}, $before->{sessions} + 1, 'live: sessions +1');
+    is($after->{closes}, $before->{closes} + 1, 'live: closes +1');
+    # roundtrip() checks the course is still gated after the error: that login is pending too
+    is($after->{pending}, $before->{pending} + 2, 'live: pending +2');
+    is($after->{errors}, join(';', grep { length } $before->{errors}, '312'), 'live: error 312 appended');
+    my ($ok) = journal_events($jm, event => 'close_ok', run => $run);
+    is($after->{last_close}, $ok && $ok->{time}, "live: last_close is the close_ok's time");
+    my ($first) = journal_events(0, event => 'start_ok', run => $run, codigo_curso => $CURSO,
+                                 time => qr/\A\Q$today\E/);
+    is($after->{first_start}, $first && $first->{time}, "live: first_start is the day's first start_ok");
+}
+
+done_testing;

@@ -408,7 +408,7 @@ const command_rec sence_cmds[] = {
     AP_INIT_TAKE1("SenceMoodleCacheTTL", sence_moodle_set_srv, "ttl", RSRC_CONF,
                   "How long database answers are cached (default 30s; off)"),
     AP_INIT_TAKE1("SenceMoodleMaxBody", sence_moodle_set_srv, "max_body", RSRC_CONF,
-                  "Largest AJAX body inspected for a course, in bytes (default 65536)"),
+                  "Largest request body read for a course, in bytes (default 1048576)"),
     AP_INIT_TAKE2("SenceMoodleQuery", sence_moodle_set_query, NULL, RSRC_CONF,
                   "Replace one of the SQL queries: NAME \"SQL\" ({p} is the table prefix)"),
     AP_INIT_RAW_ARGS("SenceMoodleCourse", sence_moodle_set_course, NULL, RSRC_CONF,

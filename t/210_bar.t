@@ -20,10 +20,12 @@ my $LECCION = file('htdocs/curso/leccion1.html');
 
 my $LINK = '<link rel="stylesheet" href="/sence/notice.css">';
 my $NOTICE = qr{<div class="sence-notice"[^>]*>Su sesión SENCE fue iniciada correctamente\.</div>};
+# $path: the page as requested; its own query is kept (Moodle pages name their course there).
 sub bar_html {
     my ($expires, $path) = @_;
+    my $href = $path . ($path =~ /\?/ ? '&amp;' : '?') . 'sence_cerrar=1';
     return qq{<div class="sence-bar" id="sence-bar" data-expires="$expires">Sesión SENCE activa}
-         . qq{<span class="sence-left" id="sence-left"></span> <a class="sence-close" href="$path?sence_cerrar=1">}
+         . qq{<span class="sence-left" id="sence-left"></span> <a class="sence-close" href="$href">}
          . qq{Cerrar sesión SENCE</a></div><script src="/sence/bar.js" defer></script>};
 }
 # What follows <body...> in an HTML page (up to the next newline).
@@ -62,8 +64,8 @@ sub count { my ($h, $re) = @_; my $n = () = ($h // '') =~ /$re/g; return $n }
            'Content-Length (if any) matches the modified body');
 
         $res = $ua->request(GET url('/j-cierre/leccion1.html?x=1'));
-        ($want = $LECCION) =~ s{(<body[^>]*>)}{$1$LINK${\ bar_html($exp, '/j-cierre/leccion1.html')}};
-        is($res->decoded_content // '', $want, 'another page: close link to its own path');
+        ($want = $LECCION) =~ s{(<body[^>]*>)}{$1$LINK${\ bar_html($exp, '/j-cierre/leccion1.html?x=1')}};
+        is($res->decoded_content // '', $want, 'another page: close link to its own path and query');
 
         # The bar's close link leads to the close page.
         my $href = bar_of($html) ? bar_of($html)->{close_href} : undef;

@@ -98,13 +98,13 @@ static int measure(apr_pool_t *parent, apr_uint32_t n, apr_uint32_t lookups, int
     ids = malloc(sizeof(*ids) * (apr_size_t)n);
     seq = malloc(sizeof(*seq) * (apr_size_t)lookups);
     runs = malloc(sizeof(double) * (apr_size_t)repeat);
-    if (!mem || !ids || !seq || !runs) {
-        fprintf(stderr, "bench_store: out of memory for %u sessions\n", n);
-        return 1;
-    }
-    s = sence_store_format(p, mem, n, mutex);
+    s = mem && ids && seq && runs ? sence_store_format(p, mem, n, mutex) : NULL;
     if (!s) {
-        fprintf(stderr, "bench_store: cannot format a store of %u\n", n);
+        fprintf(stderr, "bench_store: cannot make a store of %u sessions\n", n);
+        free(mem);
+        free(ids);
+        free(seq);
+        free(runs);
         return 1;
     }
     for (i = 0; i < n; i++) {

@@ -325,6 +325,7 @@ static int gate(request_rec *r, const sence_dir_conf *d)
         return DECLINED;
     if (!sence_store())
         return refuse(r, WHO_CONFIG, "the session store is not available");
+    sence_store_sweep(sence_store(), apr_time_now(), apr_time_from_sec(SENCE_SWEEP_SECONDS));
     id = identity(r, d);
     if (id->st == WHO_PASS)
         return pass(r, d, NULL);

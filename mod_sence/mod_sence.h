@@ -27,6 +27,7 @@ extern module AP_MODULE_DECLARE_DATA sence_module;
 #define SENCE_DEFAULT_LOGIN_TIMEOUT apr_time_from_sec(15 * 60)
 #define SENCE_DEFAULT_CACHE_SIZE 10000
 #define SENCE_MAX_BODY 8192
+#define SENCE_SWEEP_SECONDS 30
 
 /* A code directive: a constant checked at startup, or an ap_expr checked per request. */
 typedef struct {

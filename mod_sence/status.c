@@ -277,6 +277,7 @@ int sence_status_handler(request_rec *r)
         return HTTP_METHOD_NOT_ALLOWED;
     if (!sence_store())
         return HTTP_SERVICE_UNAVAILABLE;
+    sence_store_sweep(sence_store(), apr_time_now(), 0); /* count only what is alive */
     sence_store_stats(sence_store(), &st);
     w.pool = r->pool;
     w.courses = apr_hash_make(r->pool);

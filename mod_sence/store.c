@@ -1,10 +1,12 @@
 #include "store.h"
 
 #include <apr_atomic.h>
+#include <stdlib.h>
 #include <string.h>
 
-#define STORE_MAGIC APR_UINT64_C(0x53454e4345535432) /* "SENCEST2" */
+#define STORE_MAGIC APR_UINT64_C(0x53454e4345535433) /* "SENCEST3" */
 #define MAX_REAPED 8
+#define SWEEP_MAX 256
 #define NIL 0xffffffffu
 
 typedef struct {
@@ -29,6 +31,7 @@ typedef struct {
     apr_uint64_t seed;
     list_t lists[SENCE_KINDS];
     sence_store_stats_t stats;
+    apr_uint32_t last_sweep; /* seconds, by apr_time_sec */
 } header_t;
 
 struct sence_store_t {
@@ -405,4 +408,44 @@ void sence_store_count(sence_store_t *s, sence_event ev)
 void sence_store_count_code(sence_store_t *s, int code)
 {
     apr_atomic_inc32(&s->h->stats.codes[sence_code_slot(code)]);
+}
+
+/* Finds expired records anywhere in the lists (reclaiming on put only looks at the oldest),
+ * so the journal hears of expiries within about `every`. One process sweeps per interval. */
+void sence_store_sweep(sence_store_t *s, apr_time_t now, apr_interval_time_t every)
+{
+    apr_uint32_t last = s->h->last_sweep, nowsec = (apr_uint32_t)apr_time_sec(now);
+    sence_record_t *recs;
+    sence_event *evs;
+    apr_uint32_t i, next;
+    int k, n = 0;
+
+    if (nowsec - last < (apr_uint32_t)apr_time_sec(every) ||
+        apr_atomic_cas32(&s->h->last_sweep, nowsec, last) != last)
+        return;
+    recs = malloc(sizeof(*recs) * SWEEP_MAX);
+    evs = malloc(sizeof(*evs) * SWEEP_MAX);
+    if (!recs || !evs || lock(s) != APR_SUCCESS) {
+        free(recs);
+        free(evs);
+        return;
+    }
+    for (k = 0; k < SENCE_KINDS && n < SWEEP_MAX; k++) {
+        for (i = s->h->lists[k].head; i != NIL && n < SWEEP_MAX; i = next) {
+            next = s->slots[i].next;
+            if (s->slots[i].rec.expires > now)
+                continue;
+            recs[n] = s->slots[i].rec;
+            evs[n++] =
+                k == SENCE_KIND_SESSION ? SENCE_EV_SESSION_EXPIRED : SENCE_EV_LOGIN_ABANDONED;
+            expire(s, i, NULL);
+        }
+    }
+    if (n == SWEEP_MAX)
+        s->h->last_sweep = last; /* more to do: the next request sweeps again */
+    unlock(s);
+    for (k = 0; s->on_reap && k < n; k++)
+        s->on_reap(s->baton, evs[k], &recs[k]);
+    free(recs);
+    free(evs);
 }

@@ -123,6 +123,10 @@ void sence_store_on_reap(sence_store_t *s, sence_store_reap_fn *fn, void *baton)
 void sence_store_walk(sence_store_t *s, sence_kind kind, apr_time_t now, sence_store_walk_fn *fn,
                       void *baton);
 
+/* Reclaims expired records anywhere in the store, at most once per `every` across all
+ * processes (others return at once), reporting them to the reap listener. */
+void sence_store_sweep(sence_store_t *s, apr_time_t now, apr_interval_time_t every);
+
 /* Counters shared by all processes, without the lock. */
 void sence_store_count(sence_store_t *s, sence_event ev);
 void sence_store_count_code(sence_store_t *s, int code);

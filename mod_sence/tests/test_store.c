@@ -144,6 +144,25 @@ static void reporting(apr_pool_t *p)
     CHECK(st.codes[sence_code_slot(211)] == 2 && st.codes[SENCE_CODE_SLOTS - 1] == 1);
     CHECK(sence_slot_code(sence_code_slot(100)) == 100 &&
           sence_slot_code(sence_code_slot(313)) == 313);
+    /* a sweep finds expired records behind live older ones, once per interval */
+    {
+        sence_store_t *t = fresh(p, 8, NULL);
+        sence_record_t live = rec("11111111-1", now, apr_time_from_sec(1000));
+        sence_record_t dead = rec("11111111-1", now, apr_time_from_sec(1));
+        sence_store_on_reap(t, on_reap, NULL);
+        sence_store_put(t, SENCE_KIND_SESSION, &live, now);
+        sence_store_put(t, SENCE_KIND_SESSION, &dead, now);
+        reaped_expired = 0;
+        sence_store_sweep(t, now + apr_time_from_sec(60), apr_time_from_sec(30));
+        CHECK(reaped_expired == 1);
+        CHECK(sence_store_get(t, SENCE_KIND_SESSION, live.id, now, &out) == APR_SUCCESS);
+        dead = rec("11111111-1", now, apr_time_from_sec(1));
+        sence_store_put(t, SENCE_KIND_SESSION, &dead, now + apr_time_from_sec(60));
+        sence_store_sweep(t, now + apr_time_from_sec(70), apr_time_from_sec(30));
+        CHECK(reaped_expired == 1); /* within the interval: no second sweep */
+        sence_store_sweep(t, now + apr_time_from_sec(95), apr_time_from_sec(30));
+        CHECK(reaped_expired == 2);
+    }
     CHECK(sence_slot_code(sence_code_slot(212)) == 212 &&
           sence_code_slot(213) == SENCE_CODE_SLOTS - 1);
 }

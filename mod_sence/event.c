@@ -7,7 +7,8 @@ const char *sence_event_name(sence_event ev)
     static const char *const names[SENCE_EV_COUNT] = {
         "login_sent",      "start_ok",      "start_error",       "close_sent",
         "close_ok",        "close_error",   "session_expired",   "login_abandoned",
-        "session_evicted", "login_evicted", "callback_rejected",
+        "session_evicted", "login_evicted", "callback_rejected", "close_abandoned",
+        "close_evicted",
     };
     return ev < SENCE_EV_COUNT ? names[ev] : "unknown";
 }

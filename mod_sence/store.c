@@ -234,12 +234,20 @@ static void reap(sence_store_t *s, apr_uint32_t i, sence_event ev, reaped_t *out
     release(s, i);
 }
 
+/* What dropping slot i means: a session ended, or a login or a close never answered. */
+static sence_event dropped(const slot_t *sl, int expired)
+{
+    if (sl->kind == SENCE_KIND_SESSION)
+        return expired ? SENCE_EV_SESSION_EXPIRED : SENCE_EV_SESSION_EVICTED;
+    if (sl->rec.flags & SENCE_FLAG_CLOSE)
+        return expired ? SENCE_EV_CLOSE_ABANDONED : SENCE_EV_CLOSE_EVICTED;
+    return expired ? SENCE_EV_LOGIN_ABANDONED : SENCE_EV_LOGIN_EVICTED;
+}
+
 static void expire(sence_store_t *s, apr_uint32_t i, reaped_t *out)
 {
-    int k = s->slots[i].kind;
-
-    s->h->stats.expired[k]++;
-    reap(s, i, k == SENCE_KIND_SESSION ? SENCE_EV_SESSION_EXPIRED : SENCE_EV_LOGIN_ABANDONED, out);
+    s->h->stats.expired[s->slots[i].kind]++;
+    reap(s, i, dropped(&s->slots[i], 1), out);
 }
 
 /* Reclaims up to max expired records from the old end of each list. */
@@ -261,8 +269,7 @@ static void evict_oldest(sence_store_t *s, reaped_t *out)
     int k = s->h->lists[SENCE_KIND_ATTEMPT].head != NIL ? SENCE_KIND_ATTEMPT : SENCE_KIND_SESSION;
 
     s->h->stats.evicted[k]++;
-    reap(s, s->h->lists[k].head,
-         k == SENCE_KIND_SESSION ? SENCE_EV_SESSION_EVICTED : SENCE_EV_LOGIN_EVICTED, out);
+    reap(s, s->h->lists[k].head, dropped(&s->slots[s->h->lists[k].head], 0), out);
 }
 
 /* Unlocks, then tells this process's listener what was dropped. */

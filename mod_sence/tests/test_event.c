@@ -56,5 +56,9 @@ int main(void)
     r.zona[0] = '\0';
     CHECK(strstr(sence_event_json(p, &e), "zona_horaria") == NULL);
     CHECK_STR(sence_event_name(SENCE_EV_LOGIN_ABANDONED), "login_abandoned");
+    CHECK_STR(sence_event_name(SENCE_EV_CLOSE_ABANDONED), "close_abandoned");
+    for (int i = 0; i < SENCE_EV_COUNT; i++)
+        CHECK(strcmp(sence_event_name((sence_event)i), "unknown") != 0 &&
+              sence_event_name((sence_event)i) != NULL);
     return check_done("event");
 }

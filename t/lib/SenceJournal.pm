@@ -35,7 +35,7 @@ our %J = (
 
 use constant EVENTS => [qw(login_sent start_ok start_error close_sent close_ok close_error
                            session_expired login_abandoned session_evicted login_evicted
-                           callback_rejected)];
+                           callback_rejected close_abandoned close_evicted)];
 
 # ISO 8601 local time with a numeric offset.
 use constant ISO_TIME => qr/\A(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)([+-])(\d\d):(\d\d)\z/;

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define STORE_MAGIC APR_UINT64_C(0x53454e4345535433) /* "SENCEST3" */
+#define STORE_MAGIC APR_UINT64_C(0x53454e4345535434) /* "SENCEST4" */
 #define MAX_REAPED 8
 #define SWEEP_MAX 256
 #define NIL 0xffffffffu
@@ -24,6 +24,7 @@ typedef struct {
 
 typedef struct {
     apr_uint64_t magic;
+    apr_uint32_t seq; /* odd while a writer holds the lock: lookups read without it */
     apr_uint32_t record_size;
     apr_uint32_t capacity;
     apr_uint32_t nbuckets; /* power of two */
@@ -144,15 +145,33 @@ sence_store_t *sence_store_attach(apr_pool_t *p, void *base, apr_global_mutex_t 
     return wrap(p, base, mutex);
 }
 
+/* Every change happens under the lock, between two increments of seq (a seqlock): a reader
+ * that sees the same even seq before and after its read saw no change. */
 static apr_status_t lock(sence_store_t *s)
 {
-    return s->mutex ? apr_global_mutex_lock(s->mutex) : APR_SUCCESS;
+    apr_status_t rv = s->mutex ? apr_global_mutex_lock(s->mutex) : APR_SUCCESS;
+
+    if (rv == APR_SUCCESS)
+        __atomic_add_fetch(&s->h->seq, 1, __ATOMIC_SEQ_CST);
+    return rv;
 }
 
 static void unlock(sence_store_t *s)
 {
+    __atomic_add_fetch(&s->h->seq, 1, __ATOMIC_SEQ_CST);
     if (s->mutex)
         apr_global_mutex_unlock(s->mutex);
+}
+
+/* Constant-time comparison of two ids of SENCE_ID_LEN characters. */
+static int same_id(const char *a, const char *b)
+{
+    unsigned char diff = 0;
+    int i;
+
+    for (i = 0; i < SENCE_ID_LEN; i++)
+        diff |= (unsigned char)(a[i] ^ b[i]);
+    return diff == 0;
 }
 
 static apr_uint32_t bucket_of(sence_store_t *s, sence_kind kind, const char *id)
@@ -341,10 +360,53 @@ static apr_status_t lookup(sence_store_t *s, sence_kind kind, const char *id, ap
     return rv;
 }
 
+/* A lookup without the lock, for the gate's hot path: 1 found (copied into out), 0 absent,
+ * -1 a writer got in the way (the caller takes the lock). Every index is bounds-checked, so a
+ * read that races a writer reads garbage at worst, and the seq check then discards it. */
+static int lookup_unlocked(sence_store_t *s, sence_kind kind, const char *id, sence_record_t *out)
+{
+    int tries;
+
+    for (tries = 0; tries < 3; tries++) {
+        apr_uint32_t seq = __atomic_load_n(&s->h->seq, __ATOMIC_ACQUIRE);
+        apr_uint32_t i, steps = 0;
+        int found = 0;
+        if (seq & 1)
+            continue;
+        i = __atomic_load_n(&s->buckets[bucket_of(s, kind, id)], __ATOMIC_RELAXED);
+        while (i < s->h->capacity && steps++ < s->h->capacity) {
+            const slot_t *sl = &s->slots[i];
+            if (sl->kind == (apr_int32_t)kind && same_id(sl->rec.id, id)) {
+                memcpy(out, &sl->rec, sizeof(*out));
+                found = 1;
+                break;
+            }
+            i = sl->hash_next;
+        }
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+        if (__atomic_load_n(&s->h->seq, __ATOMIC_ACQUIRE) == seq)
+            return found && same_id(out->id, id) ? 1 : 0;
+    }
+    return -1;
+}
+
 apr_status_t sence_store_get(sence_store_t *s, sence_kind kind, const char *id, apr_time_t now,
                              sence_record_t *out)
 {
-    return lookup(s, kind, id, now, out, 0);
+    sence_record_t rec;
+    int hit;
+
+    if (!sence_id_wellformed(id))
+        return APR_NOTFOUND;
+    hit = lookup_unlocked(s, kind, id, &rec);
+    if (hit == 0)
+        return APR_NOTFOUND;
+    if (hit == 1 && rec.expires > now) {
+        if (out)
+            *out = rec;
+        return APR_SUCCESS;
+    }
+    return lookup(s, kind, id, now, out, 0); /* expired (reclaim it) or contended */
 }
 
 apr_status_t sence_store_take(sence_store_t *s, sence_kind kind, const char *id, apr_time_t now,

@@ -199,7 +199,8 @@ static void volume(apr_pool_t *p)
 /* Several processes share one segment through the global mutex, as httpd children do. */
 static void processes(apr_pool_t *p)
 {
-    enum { KIDS = 4, EACH = 2000, CAP = KIDS * EACH };
+    enum { KIDS = 4, EACH = 2000, STABLE = 64, CAP = KIDS * EACH + STABLE };
+    static char stable[STABLE][SENCE_ID_LEN + 1];
     apr_shm_t *shm;
     apr_global_mutex_t *mutex;
     sence_store_t *s;
@@ -209,6 +210,12 @@ static void processes(apr_pool_t *p)
     CHECK(apr_shm_create(&shm, sence_store_bytes(CAP), NULL, p) == APR_SUCCESS);
     CHECK(apr_global_mutex_create(&mutex, NULL, APR_LOCK_DEFAULT, p) == APR_SUCCESS);
     s = sence_store_format(p, apr_shm_baseaddr_get(shm), CAP, mutex);
+    for (k = 0; k < STABLE; k++) {
+        sence_record_t r = rec("22222222-2", apr_time_now(), apr_time_from_sec(600));
+        r.linea = 1000 + k;
+        sence_store_put(s, SENCE_KIND_SESSION, &r, apr_time_now());
+        memcpy(stable[k], r.id, sizeof(stable[k]));
+    }
     for (k = 0; k < KIDS; k++) {
         if (fork() == 0) {
             apr_time_t now = apr_time_now();
@@ -217,6 +224,10 @@ static void processes(apr_pool_t *p)
                 sence_record_t r = rec("12345678-5", now, apr_time_from_sec(600)), out;
                 sence_store_put(s, SENCE_KIND_ATTEMPT, &r, now);
                 bad += sence_store_get(s, SENCE_KIND_ATTEMPT, r.id, now, &out) != APR_SUCCESS;
+                /* lock-free reads of records others are not changing, while they write */
+                bad += sence_store_get(s, SENCE_KIND_SESSION, stable[i % STABLE], now, &out) !=
+                           APR_SUCCESS ||
+                       out.linea != 1000 + i % STABLE || strcmp(out.run, "22222222-2") != 0;
             }
             _exit(bad ? 1 : 0);
         }
@@ -227,7 +238,9 @@ static void processes(apr_pool_t *p)
     }
     CHECK(ok);
     sence_store_stats(s, &st);
-    CHECK(st.live[SENCE_KIND_ATTEMPT] == CAP && st.created[SENCE_KIND_ATTEMPT] == CAP);
+    CHECK(st.live[SENCE_KIND_ATTEMPT] == KIDS * EACH &&
+          st.created[SENCE_KIND_ATTEMPT] == KIDS * EACH);
+    CHECK(st.live[SENCE_KIND_SESSION] == STABLE);
     CHECK(sence_store_attach(p, apr_shm_baseaddr_get(shm), mutex) != NULL);
 }
 

@@ -12,6 +12,7 @@
 #include <ap_socache.h>
 #include <apr_dbd.h>
 #include <apr_strings.h>
+#include <apr_thread_mutex.h>
 #include <mod_dbd.h>
 #include <util_cookies.h>
 #include <util_mutex.h>
@@ -279,6 +280,49 @@ static apr_interval_time_t ttl_of(const sence_moodle_srv_t *m)
     return m->ttl >= 0 ? m->ttl : DEFAULT_TTL;
 }
 
+/* In front of the shared cache, each child keeps what it looked up recently, so most requests
+ * take no lock shared with other processes. Bounded: emptied when it reaches LOCAL_MAX. */
+#define LOCAL_MAX 4096
+static apr_pool_t *local_parent, *local_pool;
+static apr_hash_t *local;
+static apr_thread_mutex_t *local_mutex;
+
+typedef struct {
+    apr_time_t expires;
+    const char *value;
+} local_entry_t;
+
+static const char *local_get(request_rec *r, const char *key)
+{
+    const local_entry_t *e;
+    const char *v = NULL;
+
+    if (!local || apr_thread_mutex_lock(local_mutex) != APR_SUCCESS)
+        return NULL;
+    e = apr_hash_get(local, key, APR_HASH_KEY_STRING);
+    if (e && e->expires > apr_time_now())
+        v = apr_pstrdup(r->pool, e->value);
+    apr_thread_mutex_unlock(local_mutex);
+    return v;
+}
+
+static void local_put(const char *key, const char *value, apr_interval_time_t ttl)
+{
+    local_entry_t *e;
+
+    if (!local || apr_thread_mutex_lock(local_mutex) != APR_SUCCESS)
+        return;
+    if (apr_hash_count(local) >= LOCAL_MAX) {
+        apr_pool_clear(local_pool);
+        local = apr_hash_make(local_pool);
+    }
+    e = apr_palloc(local_pool, sizeof(*e));
+    e->expires = apr_time_now() + ttl;
+    e->value = apr_pstrdup(local_pool, value);
+    apr_hash_set(local, apr_pstrdup(local_pool, key), APR_HASH_KEY_STRING, e);
+    apr_thread_mutex_unlock(local_mutex);
+}
+
 static const char *cache_get(request_rec *r, const char *key)
 {
     unsigned char buf[4096];
@@ -482,16 +526,23 @@ static apr_status_t lookup(request_rec *r, sence_mq q, const char *a1, const cha
      * shmcb's subcaches, which it picks by the key's first bytes */
     const char *key =
         apr_psprintf(r->pool, "%04x%s", (unsigned)(sence_hash(raw, strlen(raw), 0) & 0xffff), raw);
-    const char *hit = cache_get(r, key);
+    apr_interval_time_t ttl = ttl_of(&sc->moodle);
+    const char *hit = ttl ? local_get(r, key) : NULL;
     apr_status_t rv;
 
+    if (!hit && (hit = cache_get(r, key)) != NULL)
+        local_put(key, hit, ttl / 2); /* at most 1.5 TTL old overall */
     if (hit) {
         decode(r->pool, hit, res);
         return APR_SUCCESS;
     }
     rv = db_select(r, query_sql(r->pool, &sc->moodle, q), a2 ? 2 : 1, args, res);
-    if (rv == APR_SUCCESS)
-        cache_put(r, &sc->moodle, key, encode(r->pool, res));
+    if (rv == APR_SUCCESS) {
+        const char *v = encode(r->pool, res);
+        cache_put(r, &sc->moodle, key, v);
+        if (ttl)
+            local_put(key, v, ttl / 2);
+    }
     return rv;
 }
 
@@ -1099,6 +1150,12 @@ int sence_moodle_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s
 
 void sence_moodle_child_init(apr_pool_t *p, server_rec *s)
 {
+    local = NULL;
+    if (cache && apr_pool_create(&local_parent, p) == APR_SUCCESS &&
+        apr_pool_create(&local_pool, local_parent) == APR_SUCCESS &&
+        apr_thread_mutex_create(&local_mutex, APR_THREAD_MUTEX_DEFAULT, local_parent) ==
+            APR_SUCCESS)
+        local = apr_hash_make(local_pool);
     if (cache_mutex && apr_global_mutex_child_init(
                            &cache_mutex, apr_global_mutex_lockfile(cache_mutex), p) != APR_SUCCESS)
         ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, SLOG(4008) "cannot attach the cache mutex");

@@ -84,6 +84,16 @@ sence_build() {
   done
 }
 
+# The demo's platform users (RUNs) with their platform password, for Basic auth.
+sence_write_htpasswd() {
+  local flag=-bc u
+  for u in "${SENCE_DEMO_USERS[@]}"; do
+    htpasswd "$flag" "$1" "$u" "$SENCE_DEMO_PLATFORM_PASSWORD" >/dev/null 2>&1 ||
+      sence_die "htpasswd failed"
+    flag=-b
+  done
+}
+
 # First loopback TCP port >= FIRST (default 18180) on which nothing listens.
 sence_free_port() {
   local port=${1:-18180} last=$(( ${1:-18180} + 200 ))
@@ -155,17 +165,7 @@ sence_write_demo_conf() {
   chmod 0600 "$dir/roster.txt"
 
   # The platform's own login (Basic auth): users are RUNs.
-  local first=1 u
-  for u in "${SENCE_DEMO_USERS[@]}"; do
-    if ((first)); then
-      htpasswd -bc "$dir/htpasswd" "$u" "$SENCE_DEMO_PLATFORM_PASSWORD" >/dev/null 2>&1 ||
-        sence_die "htpasswd failed"
-      first=0
-    else
-      htpasswd -b "$dir/htpasswd" "$u" "$SENCE_DEMO_PLATFORM_PASSWORD" >/dev/null 2>&1 ||
-        sence_die "htpasswd failed"
-    fi
-  done
+  sence_write_htpasswd "$dir/htpasswd"
 
   _sence_write_demo_site "$dir/htdocs" "$port"
   _sence_build_moodle_db "$dir/moodle.db"

@@ -63,7 +63,7 @@ _bench_static_file() {
 
 bench_write_conf() {
   local dir=$1 port=$2 build=$3 capacity=$4
-  local mpm=event token passphrase account types=/dev/null u first=1
+  local mpm=event token passphrase account types=/dev/null u
   [[ -d $dir && -n $port && -n $build && -n $capacity ]] ||
     sence_die "usage: bench_write_conf DIR PORT BUILD CAPACITY"
   dir=$(cd "$dir" && pwd)
@@ -91,16 +91,7 @@ bench_write_conf() {
     for u in "${SENCE_DEMO_USERS[@]}"; do printf '%s %s\n' "$u" "$SENCE_DEMO_SENCE_PASSWORD"; done
   } >"$dir/roster.txt"
   chmod 0600 "$dir/token" "$dir/roster.txt"
-  for u in "${SENCE_DEMO_USERS[@]}"; do
-    if ((first)); then
-      htpasswd -bc "$dir/htpasswd" "$u" "$SENCE_DEMO_PLATFORM_PASSWORD" >/dev/null 2>&1 ||
-        sence_die "htpasswd failed"
-      first=0
-    else
-      htpasswd -b "$dir/htpasswd" "$u" "$SENCE_DEMO_PLATFORM_PASSWORD" >/dev/null 2>&1 ||
-        sence_die "htpasswd failed"
-    fi
-  done
+  sence_write_htpasswd "$dir/htpasswd"
   if [[ -n $BENCH_USER ]]; then
     chmod 0755 "$dir" "$dir/logs"
     chmod 0700 "$dir/run"

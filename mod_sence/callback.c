@@ -109,13 +109,14 @@ static void set_cookie(request_rec *r, const sence_record_t *session)
 {
     sence_srv_conf *sc = ap_get_module_config(r->server->module_config, &sence_module);
     int secure = strncmp(sc->public_url, "https:", 6) == 0;
+    char name[SENCE_COOKIE_NAME_SIZE];
 
+    sence_cookie_name(name, session->cod_sence, session->codigo_curso, session->linea);
     apr_table_addn(
         r->headers_out, "Set-Cookie",
-        apr_psprintf(
-            r->pool, "%s=%s; Path=/; Max-Age=%" APR_TIME_T_FMT "; HttpOnly; SameSite=Lax%s",
-            sence_cookie_name(r->pool, session->cod_sence, session->codigo_curso, session->linea),
-            session->id, apr_time_sec(session->lifetime), secure ? "; Secure" : ""));
+        apr_psprintf(r->pool,
+                     "%s=%s; Path=/; Max-Age=%" APR_TIME_T_FMT "; HttpOnly; SameSite=Lax%s", name,
+                     session->id, apr_time_sec(session->lifetime), secure ? "; Secure" : ""));
 }
 
 static void journal_outcome(request_rec *r, sence_event ev, const sence_record_t *rec,
@@ -177,11 +178,12 @@ typedef struct {
 /* A close attempt's session ends here: the store record and the browser's cookie. */
 static void end_session(request_rec *r, const sence_record_t *attempt)
 {
+    char name[SENCE_COOKIE_NAME_SIZE];
+
     sence_store_remove(sence_store(), SENCE_KIND_SESSION, attempt->ref);
+    sence_cookie_name(name, attempt->cod_sence, attempt->codigo_curso, attempt->linea);
     apr_table_addn(r->headers_out, "Set-Cookie",
-                   apr_psprintf(r->pool, "%s=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax",
-                                sence_cookie_name(r->pool, attempt->cod_sence,
-                                                  attempt->codigo_curso, attempt->linea)));
+                   apr_psprintf(r->pool, "%s=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax", name));
 }
 
 static int ends_on(request_rec *r, const apr_array_header_t *codes)

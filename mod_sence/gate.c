@@ -6,20 +6,12 @@
 #include <http_protocol.h>
 #include <http_request.h>
 #include <apr_strings.h>
-#include <util_cookies.h>
 
 static request_rec *root_request(request_rec *r)
 {
     while (r->main || r->prev)
         r = r->main ? r->main : r->prev;
     return r;
-}
-
-const char *sence_cookie_name(apr_pool_t *p, const char *cod_sence, const char *codigo_curso,
-                              int linea)
-{
-    const char *key = apr_psprintf(p, "%d|%s|%s", linea, cod_sence, codigo_curso);
-    return apr_psprintf(p, "sence_%016" APR_UINT64_T_HEX_FMT, sence_hash(key, strlen(key), 0));
 }
 
 static int is_callback_uri(request_rec *r)
@@ -167,15 +159,54 @@ static int refuse(request_rec *r, sence_who st, const char *reason)
     }
 }
 
+/* The session id in the course cookie, if the browser sent exactly one (in any of its Cookie
+ * headers; cookies separated by ';' or ','). Copied into id, which holds an id or nothing. */
+static int course_cookie(request_rec *r, const char *name, char id[SENCE_ID_LEN + 1])
+{
+    const apr_array_header_t *h = apr_table_elts(r->headers_in);
+    const apr_table_entry_t *e = (const apr_table_entry_t *)h->elts;
+    const char *val = NULL, *v;
+    apr_size_t len = 0, l;
+    int i, found = 0;
+
+    for (i = 0; i < h->nelts; i++) {
+        if (!e[i].key || strcasecmp(e[i].key, "Cookie") != 0)
+            continue;
+        switch (sence_cookie_find(e[i].val, name, ";,", &v, &l)) {
+        case 2:
+            found = 2;
+            break;
+        case 1:
+            if (found && (l != len || memcmp(v, val, l) != 0))
+                found = 2;
+            else if (!found)
+                found = 1, val = v, len = l;
+            break;
+        }
+    }
+    if (found == 2) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      SLOG(2012) "cookie %s sent more than once with different values: ignored",
+                      name);
+        return 0;
+    }
+    if (found != 1 || len != SENCE_ID_LEN)
+        return 0;
+    memcpy(id, val, SENCE_ID_LEN);
+    id[SENCE_ID_LEN] = '\0';
+    return 1;
+}
+
 /* The live session this browser holds for the participant's course, if any. */
 static int find_session(request_rec *r, const sence_participant_t *p, sence_record_t *rec)
 {
-    const char *name = sence_cookie_name(r->pool, p->cod_sence, p->codigo_curso, p->linea);
-    const char *id = NULL;
+    char name[SENCE_COOKIE_NAME_SIZE], id[SENCE_ID_LEN + 1];
 
-    if (ap_cookie_read(r, name, &id, 0) != APR_SUCCESS || !id)
+    sence_cookie_name(name, p->cod_sence, p->codigo_curso, p->linea);
+    if (!course_cookie(r, name, id))
         return 0;
-    if (sence_store_get(sence_store(), SENCE_KIND_SESSION, id, apr_time_now(), rec) != APR_SUCCESS)
+    if (sence_store_get_head(sence_store(), SENCE_KIND_SESSION, id, apr_time_now(), rec) !=
+        APR_SUCCESS)
         return 0;
     if (strcmp(rec->run, p->run) != 0 || strcmp(rec->subject, p->subject) != 0) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
@@ -331,9 +362,14 @@ static int gate(request_rec *r, const sence_dir_conf *d)
         return pass(r, d, NULL);
     if (id->st != WHO_OK)
         return refuse(r, id->st, id->reason);
-    if (id->has_session)
-        return close_requested(r, d) ? sence_close_page(r, d, &id->session)
-                                     : pass(r, d, &id->session);
+    if (id->has_session && close_requested(r, d)) {
+        sence_record_t full; /* the close form needs more than the head */
+        if (sence_store_get(sence_store(), SENCE_KIND_SESSION, id->session.id, apr_time_now(),
+                            &full) == APR_SUCCESS)
+            return sence_close_page(r, d, &full);
+    } else if (id->has_session) {
+        return pass(r, d, &id->session);
+    }
     if (r->main)
         return HTTP_FORBIDDEN; /* a subrequest cannot show the gate; its parent does */
     if (id->who.app) {
@@ -377,6 +413,7 @@ int sence_gate_access(request_rec *r)
     if (!d || ap_auth_type(r) || !sence_store() || apr_table_get(top->notes, SENCE_NOTE_PASSED) ||
         is_callback_uri(r))
         return DECLINED;
+    sence_store_sweep(sence_store(), apr_time_now(), apr_time_from_sec(SENCE_SWEEP_SECONDS));
     id = identity(r, d);
     if (id->st == WHO_PASS)
         return pass(r, d, NULL);

@@ -27,7 +27,8 @@ extern module AP_MODULE_DECLARE_DATA sence_module;
 #define SENCE_DEFAULT_LOGIN_TIMEOUT apr_time_from_sec(15 * 60)
 #define SENCE_DEFAULT_CACHE_SIZE 10000
 #define SENCE_MAX_BODY 8192
-#define SENCE_SWEEP_SECONDS 30
+/* A sweep visits a tenth of the store: every record is looked at every 10 sweeps. */
+#define SENCE_SWEEP_SECONDS 3
 
 /* A code directive: a constant checked at startup, or an ap_expr checked per request. */
 typedef struct {
@@ -119,8 +120,6 @@ sence_store_t *sence_store(void);
 /* gate.c */
 int sence_gate_access(request_rec *r);
 int sence_gate_fixups(request_rec *r);
-const char *sence_cookie_name(apr_pool_t *p, const char *cod_sence, const char *codigo_curso,
-                              int linea);
 const char *sence_local_url(request_rec *r);
 sence_request_t sence_request_for(const sence_dir_conf *d, const sence_record_t *attempt,
                                   const char *url_retoma, const char *url_error);

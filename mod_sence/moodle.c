@@ -292,21 +292,21 @@ typedef struct {
     const char *value;
 } local_entry_t;
 
-static const char *local_get(request_rec *r, const char *key)
+static const char *local_get(request_rec *r, const char *key, apr_size_t klen)
 {
     const local_entry_t *e;
     const char *v = NULL;
 
     if (!local || apr_thread_mutex_lock(local_mutex) != APR_SUCCESS)
         return NULL;
-    e = apr_hash_get(local, key, APR_HASH_KEY_STRING);
+    e = apr_hash_get(local, key, (apr_ssize_t)klen);
     if (e && e->expires > apr_time_now())
         v = apr_pstrdup(r->pool, e->value);
     apr_thread_mutex_unlock(local_mutex);
     return v;
 }
 
-static void local_put(const char *key, const char *value, apr_interval_time_t ttl)
+static void local_put(const char *key, apr_size_t klen, const char *value, apr_time_t expires)
 {
     local_entry_t *e;
 
@@ -317,9 +317,9 @@ static void local_put(const char *key, const char *value, apr_interval_time_t tt
         local = apr_hash_make(local_pool);
     }
     e = apr_palloc(local_pool, sizeof(*e));
-    e->expires = apr_time_now() + ttl;
+    e->expires = expires;
     e->value = apr_pstrdup(local_pool, value);
-    apr_hash_set(local, apr_pstrdup(local_pool, key), APR_HASH_KEY_STRING, e);
+    apr_hash_set(local, apr_pmemdup(local_pool, key, klen), (apr_ssize_t)klen, e);
     apr_thread_mutex_unlock(local_mutex);
 }
 
@@ -520,18 +520,28 @@ static apr_status_t lookup(request_rec *r, sence_mq q, const char *a1, const cha
 {
     sence_srv_conf *sc = ap_get_module_config(r->server->module_config, &sence_module);
     const char *args[2] = {a1, a2};
-    const char *raw = apr_psprintf(r->pool, "%s|%s:%u|%s|%s", queries[q].name,
-                                   r->server->server_hostname, r->server->port, a1, a2 ? a2 : "");
-    /* per virtual host (each may read another Moodle); the hash first spreads the keys over
-     * shmcb's subcaches, which it picks by the key's first bytes */
-    const char *key =
-        apr_psprintf(r->pool, "%04x%s", (unsigned)(sence_hash(raw, strlen(raw), 0) & 0xffff), raw);
+    static const char hex[] = "0123456789abcdef";
+    char pre[5];
+    const char *raw, *key, *hit;
     apr_interval_time_t ttl = ttl_of(&sc->moodle);
-    const char *hit = ttl ? local_get(r, key) : NULL;
+    apr_uint64_t h;
     apr_status_t rv;
 
+    raw = apr_pstrcat(r->pool, queries[q].name, "|", r->server->server_hostname, ":",
+                      apr_itoa(r->pool, r->server->port), "|", a1, "|", a2 ? a2 : "", NULL);
+    /* per virtual host (each may read another Moodle); the hash first spreads the keys over
+     * shmcb's subcaches, which it picks by the key's first bytes */
+    h = sence_hash(raw, strlen(raw), 0);
+    pre[0] = hex[(h >> 12) & 0xf];
+    pre[1] = hex[(h >> 8) & 0xf];
+    pre[2] = hex[(h >> 4) & 0xf];
+    pre[3] = hex[h & 0xf];
+    pre[4] = '\0';
+    key = apr_pstrcat(r->pool, pre, raw, NULL);
+    hit = ttl ? local_get(r, key, strlen(key)) : NULL;
+
     if (!hit && (hit = cache_get(r, key)) != NULL)
-        local_put(key, hit, ttl / 2); /* at most 1.5 TTL old overall */
+        local_put(key, strlen(key), hit, apr_time_now() + ttl / 2); /* at most 1.5 TTL old */
     if (hit) {
         decode(r->pool, hit, res);
         return APR_SUCCESS;
@@ -541,7 +551,7 @@ static apr_status_t lookup(request_rec *r, sence_mq q, const char *a1, const cha
         const char *v = encode(r->pool, res);
         cache_put(r, &sc->moodle, key, v);
         if (ttl)
-            local_put(key, v, ttl / 2);
+            local_put(key, strlen(key), v, apr_time_now() + ttl / 2);
     }
     return rv;
 }
@@ -824,6 +834,7 @@ typedef struct {
     const char *username;
     const char *idnumber;
     const char *fullname;
+    apr_time_t until; /* the Moodle session times out then (cookie path; 0 otherwise) */
 } user_t;
 
 static apr_int64_t session_timeout(request_rec *r)
@@ -856,42 +867,44 @@ static const char *first_cookie(request_rec *r, const char *name)
 {
     const apr_array_header_t *h = apr_table_elts(r->headers_in);
     const apr_table_entry_t *e = (const apr_table_entry_t *)h->elts;
-    apr_size_t n = strlen(name);
+    const char *v;
+    apr_size_t len;
     int i;
 
-    for (i = 0; i < h->nelts; i++) {
-        const char *c = e[i].val;
-        if (!e[i].key || strcasecmp(e[i].key, "Cookie") != 0)
-            continue;
-        while (c && *c) {
-            while (*c == ' ' || *c == ';')
-                c++;
-            if (!strncmp(c, name, n) && c[n] == '=')
-                return apr_pstrndup(r->pool, c + n + 1, strcspn(c + n + 1, ";"));
-            c = strchr(c, ';');
-        }
-    }
+    for (i = 0; i < h->nelts; i++)
+        if (e[i].key && !strcasecmp(e[i].key, "Cookie") &&
+            sence_cookie_find(e[i].val, name, ";", &v, &len))
+            return apr_pstrmemdup(r->pool, v, len);
     return NULL;
 }
 
 /* The logged-in Moodle user of this browser: 0 for guests and stale sessions. */
-static sence_who cookie_user(request_rec *r, apr_int64_t *userid, const char **sid)
+static const char *session_cookie(request_rec *r)
 {
     sence_srv_conf *sc = ap_get_module_config(r->server->module_config, &sence_module);
+    const char *sid = first_cookie(r, sc->moodle.cookie ? sc->moodle.cookie : "MoodleSession");
+
+    return sid && *sid && strlen(sid) <= 128 ? sid : NULL;
+}
+
+static sence_who cookie_user(request_rec *r, apr_int64_t *userid, const char **sid,
+                             apr_time_t *until)
+{
     result_t res;
-    apr_int64_t modified;
+    apr_int64_t alive;
 
     *userid = 0;
-    *sid = first_cookie(r, sc->moodle.cookie ? sc->moodle.cookie : "MoodleSession");
-    if (!*sid || !**sid || strlen(*sid) > 128)
+    if (!(*sid = session_cookie(r)))
         return WHO_OK;
     if (lookup(r, SENCE_MQ_SESSION, *sid, NULL, &res) != APR_SUCCESS)
         return WHO_UNAVAILABLE;
     if (!res.rows->nelts || res.ncols < 2)
         return WHO_OK;
-    modified = apr_atoi64(cell(&res, 0, 1));
-    if (modified + session_timeout(r) >= apr_time_sec(apr_time_now()))
+    alive = apr_atoi64(cell(&res, 0, 1)) + session_timeout(r);
+    if (alive >= apr_time_sec(apr_time_now())) {
         *userid = apr_atoi64(cell(&res, 0, 0));
+        *until = apr_time_from_sec(alive + 1);
+    }
     return WHO_OK;
 }
 
@@ -906,7 +919,7 @@ static sence_who find_user(request_rec *r, const sence_mreq_t *req, user_t *u)
 
     memset(u, 0, sizeof(*u));
     st = req->token_kind != MTOKEN_NONE && req->token ? token_user(r, req, &userid)
-                                                      : cookie_user(r, &userid, &sid);
+                                                      : cookie_user(r, &userid, &sid, &u->until);
     if (st != WHO_OK || userid <= 0)
         return st;
     u->userid = apr_psprintf(r->pool, "%" APR_INT64_T_FMT, userid);
@@ -1031,16 +1044,157 @@ static int gated_somewhere(request_rec *r, const sence_moodle_dir_t *md, const u
     return 0;
 }
 
+/* ---- the decision ------------------------------------------------------------------ */
+
+/* Who makes the request and whether that user is gated in course c: a RUN (WHO_OK), a pass
+ * (guest, exempt), or a refusal. why: the exemption, for the debug log. */
+typedef struct {
+    sence_who st;
+    const char *run;
+    const char *subject;
+    const char *fullname;
+    const char *reason;
+    const char *why;
+    apr_time_t until; /* cacheable until then; 0: not cacheable */
+} decision_t;
+
+static void decide(request_rec *r, const sence_dir_conf *d, const sence_mreq_t *req,
+                   const course_t *c, const sence_moodle_course_t *mc, decision_t *out)
+{
+    char run[SENCE_RUN_MAX + 1];
+    const char *raw;
+    sence_run_status rs;
+    user_t u;
+
+    memset(out, 0, sizeof(*out));
+    if ((out->st = find_user(r, req, &u)) != WHO_OK)
+        return;
+    if (!u.userid) {
+        out->st = WHO_PASS; /* guests and logged-out visitors: Moodle sends them to its login */
+        return;
+    }
+    if (!mc) { /* a body too long to read whole, naming no course in what was read */
+        out->st = gated_somewhere(r, &d->moodle, &u, &out->st) ? WHO_TOO_LARGE
+                  : out->st == WHO_OK                          ? WHO_PASS
+                                                               : out->st;
+        return;
+    }
+    out->until = u.until;
+    if ((out->why = exemption(r, &d->moodle, &u, c, &out->st)) != NULL) {
+        out->why = apr_pstrcat(r->pool, u.userid, " passes course ", apr_ltoa(r->pool, (long)c->id),
+                               ": ", out->why, NULL);
+        if (out->st == WHO_OK)
+            out->st = WHO_PASS;
+        else
+            out->until = 0;
+        return;
+    }
+    raw = d->moodle.run_field == 2 ? u.username : u.idnumber;
+    if ((rs = sence_run_normalize(raw, run)) != SENCE_RUN_OK) {
+        out->reason = apr_psprintf(r->pool, "Moodle user %s has %s '%s' (%s)", u.userid,
+                                   d->moodle.run_field == 2 ? "username" : "ID number",
+                                   raw ? raw : "", sence_run_status_text(rs));
+        out->st = rs == SENCE_RUN_EMPTY ? WHO_NO_RUN : WHO_BAD_RUN;
+        return;
+    }
+    out->run = apr_pstrdup(r->pool, run);
+    out->subject = u.binding;
+    out->fullname = u.fullname;
+}
+
+/* Decisions for browser sessions are remembered by this child for half the cache TTL (never
+ * past the Moodle session's timeout), keyed by virtual host, the location's role settings,
+ * course and MoodleSession: a participant's requests then cost one lookup (the course)
+ * instead of six. */
+typedef struct {
+    const void *server;
+    const void *gated, *exempt, *groups; /* configuration arrays: fixed for a generation */
+    int run_field;
+    apr_int64_t course;
+} decision_key_t;
+
+static char *decision_key(request_rec *r, const sence_moodle_dir_t *md, const course_t *c,
+                          const char *sid, apr_size_t *klen)
+{
+    decision_key_t k;
+    apr_size_t n = strlen(sid);
+    char *key = apr_palloc(r->pool, sizeof(k) + n);
+
+    memset(&k, 0, sizeof(k));
+    k.server = r->server;
+    k.gated = md->gated_roles;
+    k.exempt = md->exempt_roles;
+    k.groups = md->exempt_groups;
+    k.run_field = md->run_field;
+    k.course = c->id;
+    memcpy(key, &k, sizeof(k));
+    memcpy(key + sizeof(k), sid, n);
+    *klen = sizeof(k) + n;
+    return key;
+}
+
+static const char *decision_encode(apr_pool_t *p, const decision_t *dc)
+{
+    char cs[2] = {COL_SEP, 0};
+
+    return apr_pstrcat(p, apr_itoa(p, (int)dc->st), cs, dc->run ? dc->run : "", cs,
+                       dc->subject ? dc->subject : "", cs, dc->fullname ? dc->fullname : "", cs,
+                       dc->reason ? dc->reason : "", cs, dc->why ? dc->why : "", NULL);
+}
+
+static int decision_decode(char *v, decision_t *dc)
+{
+    const char **f[] = {&dc->run, &dc->subject, &dc->fullname, &dc->reason, &dc->why};
+    apr_size_t i;
+
+    memset(dc, 0, sizeof(*dc));
+    dc->st = (sence_who)atoi(v);
+    for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+        if (!(v = strchr(v, COL_SEP)))
+            return 0;
+        *v++ = '\0';
+        *f[i] = v;
+    }
+    for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+        if (!**f[i])
+            *f[i] = NULL;
+    return 1;
+}
+
+static void decide_cached(request_rec *r, const sence_dir_conf *d, const sence_mreq_t *req,
+                          const course_t *c, const sence_moodle_course_t *mc, decision_t *out)
+{
+    sence_srv_conf *sc = ap_get_module_config(r->server->module_config, &sence_module);
+    apr_interval_time_t ttl = ttl_of(&sc->moodle);
+    const char *sid = req->token_kind == MTOKEN_NONE && mc ? session_cookie(r) : NULL;
+    apr_size_t klen = 0;
+    char *key = NULL;
+    apr_time_t until;
+
+    if (sid && ttl && local) {
+        char *hit;
+        key = decision_key(r, &d->moodle, c, sid, &klen);
+        if ((hit = (char *)local_get(r, key, klen)) != NULL && decision_decode(hit, out))
+            return;
+    }
+    decide(r, d, req, c, mc, out);
+    until = apr_time_now() + ttl / 2;
+    if (key && out->until &&
+        (out->st == WHO_OK || out->st == WHO_PASS || out->st == WHO_NO_RUN ||
+         out->st == WHO_BAD_RUN))
+        local_put(key, klen, decision_encode(r->pool, out),
+                  out->until < until ? out->until : until);
+}
+
 sence_who sence_moodle_identify(request_rec *r, const sence_dir_conf *d, sence_participant_t *who,
                                 const char **reason)
 {
     sence_env env = d->env == SENCE_ENV_PRODUCTION ? SENCE_ENV_PRODUCTION : SENCE_ENV_TEST;
     const sence_moodle_course_t *mc;
-    const char *raw, *why;
-    sence_run_status rs;
+    const char *why;
     sence_mreq_t req;
+    decision_t dc;
     course_t c;
-    user_t u;
     sence_who st;
 
     memset(&c, 0, sizeof(c));
@@ -1050,31 +1204,17 @@ sence_who sence_moodle_identify(request_rec *r, const sence_dir_conf *d, sence_p
         return st;
     if (!mc && !req.truncated)
         return WHO_PASS;
-    if ((st = find_user(r, &req, &u)) != WHO_OK)
-        return st;
-    if (!u.userid)
-        return WHO_PASS; /* guests and logged-out visitors: Moodle sends them to its login */
-    if (!mc)             /* a body too long to read whole, naming no course in what was read */
-        return gated_somewhere(r, &d->moodle, &u, &st) ? WHO_TOO_LARGE
-               : st == WHO_OK                          ? WHO_PASS
-                                                       : st;
-    if ((why = exemption(r, &d->moodle, &u, &c, &st)) != NULL) {
-        if (st == WHO_OK)
-            ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
-                          SLOG(4005) "Moodle user %s passes course %" APR_INT64_T_FMT ": %s",
-                          u.userid, c.id, why);
-        return st == WHO_OK ? WHO_PASS : st;
+    decide_cached(r, d, &req, &c, mc, &dc);
+    if (dc.st == WHO_PASS && dc.why)
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, SLOG(4005) "Moodle user %s", dc.why);
+    if (dc.st != WHO_OK) {
+        *reason = dc.reason;
+        return dc.st;
     }
-    raw = d->moodle.run_field == 2 ? u.username : u.idnumber;
-    if ((rs = sence_run_normalize(raw, who->run)) != SENCE_RUN_OK) {
-        *reason = apr_psprintf(r->pool, "Moodle user %s has %s '%s' (%s)", u.userid,
-                               d->moodle.run_field == 2 ? "username" : "ID number", raw ? raw : "",
-                               sence_run_status_text(rs));
-        return rs == SENCE_RUN_EMPTY ? WHO_NO_RUN : WHO_BAD_RUN;
-    }
-    who->subject = u.binding;
+    sence_strlcpy(who->run, dc.run, sizeof(who->run));
+    who->subject = dc.subject;
     who->app = req.token_kind != MTOKEN_NONE && req.token;
-    who->fullname = u.fullname;
+    who->fullname = dc.fullname;
     who->linea = mc->linea ? mc->linea : d->linea;
     who->cod_sence = mc->cod_sence;
     who->codigo_curso = mc->codigo_curso ? mc->codigo_curso : c.idnumber ? c.idnumber : "";

@@ -4,17 +4,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define STORE_MAGIC APR_UINT64_C(0x53454e4345535434) /* "SENCEST4" */
+#define STORE_MAGIC APR_UINT64_C(0x53454e4345535435) /* "SENCEST5" */
 #define MAX_REAPED 8
 #define SWEEP_MAX 256
+#define SWEEP_MIN_VISITS 1024
 #define NIL 0xffffffffu
+#define LINE 64
 
+/* Links first, then the record's head: a lookup reads the first three cache lines of a slot,
+ * which starts on a cache line. */
 typedef struct {
-    sence_record_t rec;
     apr_uint32_t hash_next;
+    apr_int32_t kind;  /* -1 when free */
     apr_uint32_t prev; /* kind list, or free list via next */
     apr_uint32_t next;
-    apr_int32_t kind; /* -1 when free */
+    sence_record_t rec;
+    char pad[(LINE - (4 * sizeof(apr_uint32_t) + sizeof(sence_record_t)) % LINE) % LINE];
 } slot_t;
 
 typedef struct {
@@ -32,7 +37,8 @@ typedef struct {
     apr_uint64_t seed;
     list_t lists[SENCE_KINDS];
     sence_store_stats_t stats;
-    apr_uint32_t last_sweep; /* seconds, by apr_time_sec */
+    apr_uint32_t last_sweep;   /* seconds, by apr_time_sec */
+    apr_uint32_t sweep_cursor; /* the slot the next sweep starts at */
 } header_t;
 
 struct sence_store_t {
@@ -81,15 +87,21 @@ static apr_uint32_t bucket_count(apr_uint32_t capacity)
     return n;
 }
 
-static apr_size_t align8(apr_size_t n)
+static apr_size_t align_line(apr_size_t n)
 {
-    return (n + 7) & ~(apr_size_t)7;
+    return (n + LINE - 1) & ~(apr_size_t)(LINE - 1);
+}
+
+/* The segment starts on a page (shared memory is page-aligned), so offsets that are
+ * multiples of a cache line put every slot at the start of one. */
+static apr_size_t slots_offset(apr_uint32_t capacity)
+{
+    return align_line(sizeof(header_t)) + align_line(sizeof(apr_uint32_t) * bucket_count(capacity));
 }
 
 apr_size_t sence_store_bytes(apr_uint32_t capacity)
 {
-    return align8(sizeof(header_t)) + align8(sizeof(apr_uint32_t) * bucket_count(capacity)) +
-           sizeof(slot_t) * (apr_size_t)capacity;
+    return slots_offset(capacity) + sizeof(slot_t) * (apr_size_t)capacity;
 }
 
 static sence_store_t *wrap(apr_pool_t *p, void *base, apr_global_mutex_t *mutex)
@@ -98,9 +110,8 @@ static sence_store_t *wrap(apr_pool_t *p, void *base, apr_global_mutex_t *mutex)
     char *b = base;
 
     s->h = base;
-    s->buckets = (apr_uint32_t *)(b + align8(sizeof(header_t)));
-    s->slots = (slot_t *)(b + align8(sizeof(header_t)) +
-                          align8(sizeof(apr_uint32_t) * bucket_count(s->h->capacity)));
+    s->buckets = (apr_uint32_t *)(b + align_line(sizeof(header_t)));
+    s->slots = (slot_t *)(b + slots_offset(s->h->capacity));
     s->mutex = mutex;
     return s;
 }
@@ -139,7 +150,7 @@ sence_store_t *sence_store_attach(apr_pool_t *p, void *base, apr_global_mutex_t 
 {
     header_t *h = base;
 
-    if (h->magic != STORE_MAGIC || h->record_size != sizeof(sence_record_t) ||
+    if (h->magic != STORE_MAGIC || h->record_size != sizeof(sence_record_t) || h->capacity == 0 ||
         h->nbuckets != bucket_count(h->capacity))
         return NULL;
     return wrap(p, base, mutex);
@@ -363,7 +374,8 @@ static apr_status_t lookup(sence_store_t *s, sence_kind kind, const char *id, ap
 /* A lookup without the lock, for the gate's hot path: 1 found (copied into out), 0 absent,
  * -1 a writer got in the way (the caller takes the lock). Every index is bounds-checked, so a
  * read that races a writer reads garbage at worst, and the seq check then discards it. */
-static int lookup_unlocked(sence_store_t *s, sence_kind kind, const char *id, sence_record_t *out)
+static int lookup_unlocked(sence_store_t *s, sence_kind kind, const char *id, sence_record_t *out,
+                           apr_size_t bytes)
 {
     int tries;
 
@@ -377,7 +389,7 @@ static int lookup_unlocked(sence_store_t *s, sence_kind kind, const char *id, se
         while (i < s->h->capacity && steps++ < s->h->capacity) {
             const slot_t *sl = &s->slots[i];
             if (sl->kind == (apr_int32_t)kind && same_id(sl->rec.id, id)) {
-                memcpy(out, &sl->rec, sizeof(*out));
+                memcpy(out, &sl->rec, bytes);
                 found = 1;
                 break;
             }
@@ -390,23 +402,35 @@ static int lookup_unlocked(sence_store_t *s, sence_kind kind, const char *id, se
     return -1;
 }
 
-apr_status_t sence_store_get(sence_store_t *s, sence_kind kind, const char *id, apr_time_t now,
-                             sence_record_t *out)
+static apr_status_t get(sence_store_t *s, sence_kind kind, const char *id, apr_time_t now,
+                        sence_record_t *out, apr_size_t bytes)
 {
     sence_record_t rec;
     int hit;
 
     if (!sence_id_wellformed(id))
         return APR_NOTFOUND;
-    hit = lookup_unlocked(s, kind, id, &rec);
+    hit = lookup_unlocked(s, kind, id, &rec, bytes);
     if (hit == 0)
         return APR_NOTFOUND;
     if (hit == 1 && rec.expires > now) {
         if (out)
-            *out = rec;
+            memcpy(out, &rec, bytes);
         return APR_SUCCESS;
     }
     return lookup(s, kind, id, now, out, 0); /* expired (reclaim it) or contended */
+}
+
+apr_status_t sence_store_get(sence_store_t *s, sence_kind kind, const char *id, apr_time_t now,
+                             sence_record_t *out)
+{
+    return get(s, kind, id, now, out, sizeof(*out));
+}
+
+apr_status_t sence_store_get_head(sence_store_t *s, sence_kind kind, const char *id, apr_time_t now,
+                                  sence_record_t *out)
+{
+    return get(s, kind, id, now, out, SENCE_RECORD_HEAD);
 }
 
 apr_status_t sence_store_take(sence_store_t *s, sence_kind kind, const char *id, apr_time_t now,
@@ -479,19 +503,24 @@ void sence_store_count_code(sence_store_t *s, int code)
     apr_atomic_inc32(&s->h->stats.codes[sence_code_slot(code)]);
 }
 
-/* Finds expired records anywhere in the lists (reclaiming on put only looks at the oldest),
- * so the journal hears of expiries within about `every`. One process sweeps per interval. */
+/* Finds expired records anywhere in the store (reclaiming on put only looks at the oldest of
+ * each list), so the journal hears of expiries soon. One process sweeps per interval, over a
+ * bounded run of slots from where the last sweep stopped: the lock is held for a short,
+ * sequential read of memory, never for a walk of every record. */
 void sence_store_sweep(sence_store_t *s, apr_time_t now, apr_interval_time_t every)
 {
     apr_uint32_t last = s->h->last_sweep, nowsec = (apr_uint32_t)apr_time_sec(now);
+    apr_uint32_t cap = s->h->capacity, visits, i, v;
     sence_record_t *recs;
     sence_event *evs;
-    apr_uint32_t i, next;
     int k, n = 0;
 
-    if (nowsec - last < (apr_uint32_t)apr_time_sec(every) ||
-        apr_atomic_cas32(&s->h->last_sweep, nowsec, last) != last)
+    if (every && (nowsec - last < (apr_uint32_t)apr_time_sec(every) ||
+                  apr_atomic_cas32(&s->h->last_sweep, nowsec, last) != last))
         return;
+    visits = every ? cap / 10 : cap;
+    if (visits < SWEEP_MIN_VISITS)
+        visits = SWEEP_MIN_VISITS < cap ? SWEEP_MIN_VISITS : cap;
     recs = malloc(sizeof(*recs) * SWEEP_MAX);
     evs = malloc(sizeof(*evs) * SWEEP_MAX);
     if (!recs || !evs || lock(s) != APR_SUCCESS) {
@@ -499,18 +528,17 @@ void sence_store_sweep(sence_store_t *s, apr_time_t now, apr_interval_time_t eve
         free(evs);
         return;
     }
-    for (k = 0; k < SENCE_KINDS && n < SWEEP_MAX; k++) {
-        for (i = s->h->lists[k].head; i != NIL && n < SWEEP_MAX; i = next) {
-            next = s->slots[i].next;
-            if (s->slots[i].rec.expires > now)
-                continue;
-            recs[n] = s->slots[i].rec;
-            evs[n++] =
-                k == SENCE_KIND_SESSION ? SENCE_EV_SESSION_EXPIRED : SENCE_EV_LOGIN_ABANDONED;
-            expire(s, i, NULL);
-        }
+    i = s->h->sweep_cursor < cap ? s->h->sweep_cursor : 0;
+    for (v = 0; v < visits && n < SWEEP_MAX; v++, i = i + 1 < cap ? i + 1 : 0) {
+        slot_t *sl = &s->slots[i];
+        if (sl->kind < 0 || sl->rec.expires > now)
+            continue;
+        recs[n] = sl->rec;
+        evs[n++] = dropped(sl, 1);
+        expire(s, i, NULL);
     }
-    if (n == SWEEP_MAX)
+    s->h->sweep_cursor = i;
+    if (n == SWEEP_MAX && every)
         s->h->last_sweep = last; /* more to do: the next request sweeps again */
     unlock(s);
     for (k = 0; s->on_reap && k < n; k++)

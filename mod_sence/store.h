@@ -9,6 +9,7 @@
 
 #include <apr_global_mutex.h>
 #include <apr_time.h>
+#include <stddef.h>
 
 #include "rce.h"
 #include "run.h"
@@ -19,6 +20,8 @@
 
 typedef enum { SENCE_KIND_ATTEMPT = 0, SENCE_KIND_SESSION = 1, SENCE_KINDS = 2 } sence_kind;
 
+/* The fields a session lookup needs come first (the "head"): a lookup copies only those, so
+ * it touches the first cache lines of a slot, whatever the size of the store. */
 typedef struct {
     char id[SENCE_ID_LEN + 1];
     char run[SENCE_RUN_MAX + 1];
@@ -26,16 +29,19 @@ typedef struct {
     char cod_sence[SENCE_MAX_CODSENCE + 1];
     char codigo_curso[SENCE_MAX_CODIGOCURSO + 1];
     int linea;
+    apr_uint32_t flags;
+    apr_time_t created;
+    apr_time_t expires;
+    apr_interval_time_t lifetime; /* attempts: the session lifetime of the gated location */
+    /* end of the head */
     char id_sence[SENCE_MAX_IDSENCE + 1];
     char fecha_hora[SENCE_MAX_FECHAHORA + 1];
     char zona[SENCE_MAX_ZONA + 1];
     char url[SENCE_MAX_STORED_URL + 1];
     char ref[SENCE_ID_LEN + 1]; /* close attempts: the session they close */
-    apr_time_t created;
-    apr_time_t expires;
-    apr_interval_time_t lifetime; /* attempts: the session lifetime of the gated location */
-    apr_uint32_t flags;
 } sence_record_t;
+
+#define SENCE_RECORD_HEAD offsetof(sence_record_t, id_sence)
 
 /* Session flag: the "session started" notice has not been shown yet. */
 #define SENCE_FLAG_NOTICE 0x1u
@@ -106,6 +112,11 @@ apr_status_t sence_store_put(sence_store_t *s, sence_kind kind, sence_record_t *
 apr_status_t sence_store_get(sence_store_t *s, sence_kind kind, const char *id, apr_time_t now,
                              sence_record_t *out);
 
+/* Like get, but copies only the head of the record (id to lifetime; the rest of out is left
+ * as it was): what the gate compares, read from the first cache lines of the slot. */
+apr_status_t sence_store_get_head(sence_store_t *s, sence_kind kind, const char *id, apr_time_t now,
+                                  sence_record_t *out);
+
 /* Like get, and removes the record: single use. */
 apr_status_t sence_store_take(sence_store_t *s, sence_kind kind, const char *id, apr_time_t now,
                               sence_record_t *out);
@@ -126,7 +137,10 @@ void sence_store_walk(sence_store_t *s, sence_kind kind, apr_time_t now, sence_s
                       void *baton);
 
 /* Reclaims expired records anywhere in the store, at most once per `every` across all
- * processes (others return at once), reporting them to the reap listener. */
+ * processes (others return at once), reporting them to the reap listener. Each sweep visits
+ * a bounded share of the slots (a tenth of the store, at least 1024), continuing where the
+ * last one stopped, so the lock is never held for a walk of the whole store; every = 0 visits
+ * every slot (the status page, which counts what is alive). */
 void sence_store_sweep(sence_store_t *s, apr_time_t now, apr_interval_time_t every);
 
 /* Counters shared by all processes, without the lock. */

@@ -25,11 +25,28 @@ apr_status_t sence_id_new(char out[SENCE_ID_LEN + 1])
     return APR_SUCCESS;
 }
 
+/* On the hot path (every gated request): a table, not strspn over the alphabet. */
+static const unsigned char is_b64url[256] = {
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1,
+    ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1,
+    ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+    ['Y'] = 1, ['Z'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+    ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1,
+    ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1,
+    ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1, ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1,
+    ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1, ['-'] = 1, ['_'] = 1,
+};
+
 int sence_id_wellformed(const char *s)
 {
-    if (!s || strlen(s) != SENCE_ID_LEN)
+    int i;
+
+    if (!s)
         return 0;
-    return strspn(s, b64url) == SENCE_ID_LEN;
+    for (i = 0; i < SENCE_ID_LEN; i++)
+        if (!is_b64url[(unsigned char)s[i]])
+            return 0; /* also stops at the NUL of a shorter string */
+    return s[SENCE_ID_LEN] == '\0';
 }
 
 int sence_ct_equal(const char *a, const char *b)
@@ -97,10 +114,11 @@ const char *sence_parse_duration(const char *s, apr_interval_time_t *out)
     return NULL;
 }
 
-apr_uint64_t sence_hash(const void *data, apr_size_t len, apr_uint64_t seed)
+#define FNV_BASIS APR_UINT64_C(1469598103934665603)
+
+apr_uint64_t sence_hash_more(apr_uint64_t h, const void *data, apr_size_t len)
 {
     const unsigned char *p = data;
-    apr_uint64_t h = APR_UINT64_C(1469598103934665603) ^ seed;
     apr_size_t i;
 
     for (i = 0; i < len; i++) {
@@ -108,6 +126,63 @@ apr_uint64_t sence_hash(const void *data, apr_size_t len, apr_uint64_t seed)
         h *= APR_UINT64_C(1099511628211);
     }
     return h;
+}
+
+apr_uint64_t sence_hash(const void *data, apr_size_t len, apr_uint64_t seed)
+{
+    return sence_hash_more(FNV_BASIS ^ seed, data, len);
+}
+
+void sence_cookie_name(char out[SENCE_COOKIE_NAME_SIZE], const char *cod_sence,
+                       const char *codigo_curso, int linea)
+{
+    static const char hex[] = "0123456789abcdef";
+    char num[16], *n = num + sizeof(num);
+    unsigned u = linea < 0 ? 0u - (unsigned)linea : (unsigned)linea;
+    apr_uint64_t h;
+    int i;
+
+    *--n = '|';
+    do
+        *--n = (char)('0' + u % 10);
+    while ((u /= 10) != 0);
+    if (linea < 0)
+        *--n = '-';
+    /* the hash of "linea|cod_sence|codigo_curso", hashed piece by piece */
+    h = sence_hash_more(FNV_BASIS, n, (apr_size_t)(num + sizeof(num) - n));
+    h = sence_hash_more(h, cod_sence, strlen(cod_sence));
+    h = sence_hash_more(h, "|", 1);
+    h = sence_hash_more(h, codigo_curso, strlen(codigo_curso));
+    memcpy(out, "sence_", 6);
+    for (i = 0; i < 16; i++)
+        out[6 + i] = hex[(h >> (60 - 4 * i)) & 0xf];
+    out[22] = '\0';
+}
+
+int sence_cookie_find(const char *header, const char *name, const char *seps, const char **val,
+                      apr_size_t *vlen)
+{
+    apr_size_t n = strlen(name);
+    const char *c = header;
+    int found = 0;
+
+    while (c && *c) {
+        while (*c == ' ' || *c == '\t' || (*c && strchr(seps, *c)))
+            c++;
+        if (!strncmp(c, name, n) && c[n] == '=') {
+            const char *v = c + n + 1;
+            apr_size_t l = strcspn(v, seps);
+            if (!found) {
+                *val = v;
+                *vlen = l;
+                found = 1;
+            } else if (l != *vlen || memcmp(v, *val, l) != 0) {
+                found = 2;
+            }
+        }
+        c += strcspn(c, seps);
+    }
+    return found;
 }
 
 int sence_strlcpy(char *dst, const char *src, apr_size_t n)

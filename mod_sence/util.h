@@ -25,6 +25,21 @@ const char *sence_parse_duration(const char *s, apr_interval_time_t *out);
 /* 64-bit FNV-1a over len bytes, seeded; used for the store's hash index. */
 apr_uint64_t sence_hash(const void *data, apr_size_t len, apr_uint64_t seed);
 
+/* Continues a sence_hash over more bytes: sence_hash(ab) == sence_hash_more(sence_hash(a), b). */
+apr_uint64_t sence_hash_more(apr_uint64_t h, const void *data, apr_size_t len);
+
+/* The per-course session cookie's name: "sence_" and 16 hex digits of the hash of
+ * "linea|cod_sence|codigo_curso". */
+#define SENCE_COOKIE_NAME_SIZE 23
+void sence_cookie_name(char out[SENCE_COOKIE_NAME_SIZE], const char *cod_sence,
+                       const char *codigo_curso, int linea);
+
+/* Looks for cookie `name` in one Cookie header value, cookies separated by any of seps.
+ * Returns 0 if absent; 1 if present (*val, *vlen: the first value, not terminated); 2 if
+ * present more than once with different values. */
+int sence_cookie_find(const char *header, const char *name, const char *seps, const char **val,
+                      apr_size_t *vlen);
+
 /* Copies src into dst (size n) truncating; returns non-zero if src did not fit. */
 int sence_strlcpy(char *dst, const char *src, apr_size_t n);
 

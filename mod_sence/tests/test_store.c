@@ -244,6 +244,71 @@ static void processes(apr_pool_t *p)
     CHECK(sence_store_attach(p, apr_shm_baseaddr_get(shm), mutex) != NULL);
 }
 
+/* The gate's lookup copies the head only; the rest of its buffer is left alone. */
+static void head(apr_pool_t *p)
+{
+    sence_store_t *s = fresh(p, 4, NULL);
+    apr_time_t now = apr_time_from_sec(5000);
+    sence_record_t a = rec("12345678-5", now, apr_time_from_sec(60)), out;
+
+    strcpy(a.subject, "moodle:7:abc");
+    strcpy(a.url, "/curso/");
+    strcpy(a.id_sence, "SENCE-1");
+    a.flags = SENCE_FLAG_NOTICE;
+    CHECK(sence_store_put(s, SENCE_KIND_SESSION, &a, now) == APR_SUCCESS);
+    memset(&out, 'x', sizeof(out));
+    out.url[0] = '\0';
+    CHECK(sence_store_get_head(s, SENCE_KIND_SESSION, a.id, now, &out) == APR_SUCCESS);
+    CHECK_STR(out.id, a.id);
+    CHECK_STR(out.run, "12345678-5");
+    CHECK_STR(out.subject, "moodle:7:abc");
+    CHECK_STR(out.codigo_curso, "-1");
+    CHECK(out.linea == 3 && out.flags == SENCE_FLAG_NOTICE && out.expires == a.expires &&
+          out.created == now);
+    CHECK(out.url[0] == '\0' && out.id_sence[0] == 'x');
+    CHECK(sence_store_get(s, SENCE_KIND_SESSION, a.id, now, &out) == APR_SUCCESS);
+    CHECK_STR(out.url, "/curso/");
+    CHECK_STR(out.id_sence, "SENCE-1");
+    CHECK(sence_store_get_head(s, SENCE_KIND_SESSION, a.id, now + apr_time_from_sec(61), &out) ==
+          APR_TIMEUP);
+    CHECK(sence_store_get_head(s, SENCE_KIND_SESSION, "nope", now, &out) == APR_NOTFOUND);
+    CHECK(sence_store_bytes(100000) / 100000 <= 1024);
+}
+
+/* A sweep is bounded (slots visited, records reaped) and the next one continues: every
+ * expired record is found after a few sweeps, no live one is touched. */
+static void sweeping(apr_pool_t *p)
+{
+    enum { N = 6000 };
+    sence_store_t *s = fresh(p, N, NULL);
+    apr_time_t now = apr_time_from_sec(20000), t;
+    sence_store_stats_t st;
+    int i, sweeps = 0, most = 0;
+
+    sence_store_on_reap(s, on_reap, NULL);
+    for (i = 0; i < N; i++) {
+        sence_record_t r = rec("12345678-5", now, apr_time_from_sec(i % 3 ? 10 : 5000));
+        sence_store_put(s, SENCE_KIND_SESSION, &r, now);
+    }
+    reaped_expired = 0;
+    for (t = now + apr_time_from_sec(60); reaped_expired < N - N / 3 && sweeps < 100;
+         t += apr_time_from_sec(31)) {
+        int before = reaped_expired;
+        sence_store_sweep(s, t, apr_time_from_sec(30));
+        sweeps++;
+        if (reaped_expired - before > most)
+            most = reaped_expired - before;
+    }
+    CHECK(reaped_expired == N - N / 3);
+    CHECK(most <= 256 && sweeps >= (N - N / 3) / 256);
+    sence_store_stats(s, &st);
+    CHECK(st.live[SENCE_KIND_SESSION] == N / 3);
+    /* every = 0 (the status page): one call looks at the whole store */
+    reaped_expired = 0;
+    sence_store_sweep(s, now + apr_time_from_sec(6000), 0);
+    CHECK(reaped_expired == 256);
+}
+
 int main(void)
 {
     apr_pool_t *p;
@@ -254,6 +319,8 @@ int main(void)
     eviction(p);
     reporting(p);
     volume(p);
+    head(p);
+    sweeping(p);
     processes(p);
     return check_done("store");
 }

@@ -1,6 +1,8 @@
 #include "check.h"
 #include "util.h"
 
+#include <apr_strings.h>
+
 int main(void)
 {
     apr_pool_t *p;
@@ -23,6 +25,10 @@ int main(void)
     CHECK(!sence_id_wellformed("short"));
     CHECK(!sence_id_wellformed("aaaaaaaaaaaaaaaaaaaaaaa="));
     CHECK(!sence_id_wellformed(NULL));
+    CHECK(!sence_id_wellformed(""));
+    CHECK(!sence_id_wellformed("aaaaaaaaaaaaaaaaaaaaaaaaa")); /* 25 */
+    CHECK(sence_id_wellformed("AZaz09-_AZaz09-_AZaz09-_"));
+    CHECK(!sence_id_wellformed("AZaz09-_AZaz09-_AZaz09-\xc3"));
 
     CHECK(sence_ct_equal("abc", "abc"));
     CHECK(!sence_ct_equal("abc", "abd"));
@@ -56,5 +62,38 @@ int main(void)
     CHECK(sence_strlcpy(small, "abc", sizeof(small)) == 0);
     CHECK(sence_strlcpy(small, "abcd", sizeof(small)) != 0 && strcmp(small, "abc") == 0);
     CHECK(sence_hash("x", 1, 0) != sence_hash("x", 1, 1));
+    CHECK(sence_hash_more(sence_hash("ab", 2, 7), "cd", 2) == sence_hash("abcd", 4, 7));
+
+    /* the course cookie's name: the hash of "linea|CodSence|CodigoCurso", as issued before */
+    {
+        char name[SENCE_COOKIE_NAME_SIZE];
+        const char *key = "3|1234567890|CUR-0001";
+        sence_cookie_name(name, "1234567890", "CUR-0001", 3);
+        CHECK_STR(name, apr_psprintf(p, "sence_%016" APR_UINT64_T_HEX_FMT,
+                                     sence_hash(key, strlen(key), 0)));
+        sence_cookie_name(name, "", "-1", 1);
+        CHECK_STR(name,
+                  apr_psprintf(p, "sence_%016" APR_UINT64_T_HEX_FMT, sence_hash("1||-1", 5, 0)));
+        sence_cookie_name(name, "", "-1", 10);
+        CHECK_STR(name,
+                  apr_psprintf(p, "sence_%016" APR_UINT64_T_HEX_FMT, sence_hash("10||-1", 6, 0)));
+    }
+    /* cookies: at a boundary only, first value, conflicting repeats reported */
+    {
+        const char *v = NULL;
+        apr_size_t l = 0;
+        CHECK(sence_cookie_find("a=1; sid=xyz; b=2", "sid", ";", &v, &l) == 1 && l == 3 &&
+              !strncmp(v, "xyz", 3));
+        CHECK(sence_cookie_find("sid=xyz", "sid", ";", &v, &l) == 1 && l == 3);
+        CHECK(sence_cookie_find("xsid=1; sid2=2; sid =3", "sid", ";", &v, &l) == 0);
+        CHECK(sence_cookie_find("a=sid=4", "sid", ";", &v, &l) == 0);
+        CHECK(sence_cookie_find("sid=1;sid=1", "sid", ";", &v, &l) == 1);
+        CHECK(sence_cookie_find("sid=1; sid=2", "sid", ";", &v, &l) == 2 && !strncmp(v, "1", l));
+        CHECK(sence_cookie_find("a=1, sid=5", "sid", ";,", &v, &l) == 1 && l == 1 && *v == '5');
+        CHECK(sence_cookie_find("a=1, sid=5", "sid", ";", &v, &l) == 0);
+        CHECK(sence_cookie_find("sid=", "sid", ";", &v, &l) == 1 && l == 0);
+        CHECK(sence_cookie_find("", "sid", ";", &v, &l) == 0);
+        CHECK(sence_cookie_find(" ;; \tsid=6 ;", "sid", ";", &v, &l) == 1 && l == 2);
+    }
     return check_done("util");
 }

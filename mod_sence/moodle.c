@@ -397,16 +397,19 @@ static const char *encode(apr_pool_t *p, const result_t *res)
 
 static void decode(apr_pool_t *p, const char *v, result_t *res)
 {
-    char *copy = apr_pstrdup(p, v), *row;
-    char rs[2] = {ROW_SEP, 0};
-    char *state = NULL;
+    char *row = strchr(v, ROW_SEP);
 
     res->rows = apr_array_make(p, 2, sizeof(const char **));
-    res->ncols = atoi(copy);
-    row = strchr(copy, ROW_SEP);
-    for (row = row ? apr_strtok(row, rs, &state) : NULL; row; row = apr_strtok(NULL, rs, &state)) {
+    res->ncols = atoi(v);
+    if (!row || res->ncols <= 0)
+        return;
+    row = apr_pstrdup(p, row);
+    while (row) {
         const char **cols = apr_pcalloc(p, sizeof(char *) * (apr_size_t)(res->ncols + 1));
+        char *next = strchr(++row, ROW_SEP);
         int j;
+        if (next)
+            *next = '\0';
         for (j = 0; j < res->ncols; j++) {
             char *sep = strchr(row, COL_SEP);
             cols[j] = row;
@@ -418,6 +421,7 @@ static void decode(apr_pool_t *p, const char *v, result_t *res)
             }
         }
         APR_ARRAY_PUSH(res->rows, const char **) = cols;
+        row = next;
     }
 }
 
@@ -630,6 +634,11 @@ static sence_who read_body(request_rec *r, apr_off_t max, const char **body, apr
 
 /* ---- which course ------------------------------------------------------------------- */
 
+static const char *num_text(apr_pool_t *p, apr_int64_t n)
+{
+    return apr_off_t_toa(p, (apr_off_t)n);
+}
+
 typedef struct {
     apr_int64_t id; /* 0: none */
     const char *shortname;
@@ -671,8 +680,7 @@ static sence_who course_of_context(request_rec *r, apr_int64_t ctx, apr_int64_t 
     int level, i;
 
     *id = 0;
-    if (lookup(r, SENCE_MQ_CONTEXT, apr_psprintf(r->pool, "%" APR_INT64_T_FMT, ctx), NULL, &res) !=
-        APR_SUCCESS)
+    if (lookup(r, SENCE_MQ_CONTEXT, num_text(r->pool, ctx), NULL, &res) != APR_SUCCESS)
         return WHO_UNAVAILABLE;
     if (!res.rows->nelts || res.ncols < 3)
         return WHO_OK;
@@ -696,7 +704,6 @@ static sence_who course_of_context(request_rec *r, apr_int64_t ctx, apr_int64_t 
 
 static sence_who resolve_ref(request_rec *r, const sence_mref_t *ref, course_t *c)
 {
-    const char *num = apr_psprintf(r->pool, "%" APR_INT64_T_FMT, ref->num);
     apr_int64_t id = 0;
     sence_who st = WHO_OK;
 
@@ -710,13 +717,13 @@ static sence_who resolve_ref(request_rec *r, const sence_mref_t *ref, course_t *
     case MREF_IDNUMBER:
         return course_by(r, SENCE_MQ_IDNUMBER, ref->text, c);
     case MREF_CM:
-        st = course_id_of(r, SENCE_MQ_CM, num, NULL, &id);
+        st = course_id_of(r, SENCE_MQ_CM, num_text(r->pool, ref->num), NULL, &id);
         break;
     case MREF_SECTION:
-        st = course_id_of(r, SENCE_MQ_SECTION, num, NULL, &id);
+        st = course_id_of(r, SENCE_MQ_SECTION, num_text(r->pool, ref->num), NULL, &id);
         break;
     case MREF_INSTANCE:
-        st = course_id_of(r, SENCE_MQ_INSTANCE, ref->text, num, &id);
+        st = course_id_of(r, SENCE_MQ_INSTANCE, ref->text, num_text(r->pool, ref->num), &id);
         break;
     case MREF_CONTEXT:
         st = course_of_context(r, ref->num, &id);
@@ -726,7 +733,7 @@ static sence_who resolve_ref(request_rec *r, const sence_mref_t *ref, course_t *
     }
     if (st != WHO_OK || id <= 0)
         return st;
-    return course_by(r, SENCE_MQ_COURSE, apr_psprintf(r->pool, "%" APR_INT64_T_FMT, id), c);
+    return course_by(r, SENCE_MQ_COURSE, num_text(r->pool, id), c);
 }
 
 static const sence_moodle_course_t *configured(request_rec *r, const course_t *c)
@@ -736,8 +743,7 @@ static const sence_moodle_course_t *configured(request_rec *r, const course_t *c
 
     if (c->id <= 0 || c->id == SITEID)
         return NULL;
-    mc = apr_hash_get(sc->moodle.courses, apr_psprintf(r->pool, "%" APR_INT64_T_FMT, c->id),
-                      APR_HASH_KEY_STRING);
+    mc = apr_hash_get(sc->moodle.courses, num_text(r->pool, c->id), APR_HASH_KEY_STRING);
     if (!mc && c->shortname)
         mc = apr_hash_get(sc->moodle.courses, c->shortname, APR_HASH_KEY_STRING);
     return mc;
@@ -922,7 +928,7 @@ static sence_who find_user(request_rec *r, const sence_mreq_t *req, user_t *u)
                                                       : cookie_user(r, &userid, &sid, &u->until);
     if (st != WHO_OK || userid <= 0)
         return st;
-    u->userid = apr_psprintf(r->pool, "%" APR_INT64_T_FMT, userid);
+    u->userid = num_text(r->pool, userid);
     u->binding = apr_psprintf(
         r->pool, "moodle:%s:%s", u->userid,
         sid ? apr_psprintf(r->pool, "%012" APR_UINT64_T_HEX_FMT,
@@ -993,7 +999,7 @@ static const char *exemption(request_rec *r, const sence_moodle_dir_t *md, const
 {
     static const char *const def_gated[] = {"student", NULL};
     static const char *const def_exempt[] = {"editingteacher", "manager", NULL};
-    const char *course = apr_psprintf(r->pool, "%" APR_INT64_T_FMT, c->id);
+    const char *course = num_text(r->pool, c->id);
     result_t roles, groups;
 
     if (site_admin(r, u->userid, st) || *st != WHO_OK)

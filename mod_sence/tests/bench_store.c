@@ -4,7 +4,7 @@
  *   bench_store [--sizes N,N,...] [--lookups K] [--repeat R] [--mutex] [--quick]
  *
  * For each size N it formats a store of capacity N (what SenceSessionCacheSize N gives),
- * fills it with N live sessions through sence_store_put, then times K sence_store_get calls
+ * fills it with N live sessions through sence_store_put, then times K sence_store_get_head calls (the gate's lookup)
  * for ids drawn uniformly at random among the live ones (the access pattern of many
  * participants), R times, and reports the median. The ids to look up are laid out
  * sequentially beforehand so that the harness's own memory traffic is prefetched and the
@@ -93,8 +93,11 @@ static int measure(apr_pool_t *parent, apr_uint32_t n, apr_uint32_t lookups, int
     }
     res->sessions = n;
     res->bytes = sence_store_bytes(n);
-    /* calloc of a large block is fresh zero pages, as a new shm segment is */
-    mem = calloc(1, res->bytes);
+    /* page-aligned fresh zero pages, as a new shm segment is */
+    if (posix_memalign(&mem, 4096, res->bytes) != 0)
+        mem = NULL;
+    else
+        memset(mem, 0, res->bytes);
     ids = malloc(sizeof(*ids) * (apr_size_t)n);
     seq = malloc(sizeof(*seq) * (apr_size_t)lookups);
     runs = malloc(sizeof(double) * (apr_size_t)repeat);
@@ -125,7 +128,7 @@ static int measure(apr_pool_t *parent, apr_uint32_t n, apr_uint32_t lookups, int
         apr_uint32_t miss = 0;
         t0 = now_ns();
         for (i = 0; i < lookups; i++)
-            miss += sence_store_get(s, SENCE_KIND_SESSION, seq[i], now, &out) != APR_SUCCESS;
+            miss += sence_store_get_head(s, SENCE_KIND_SESSION, seq[i], now, &out) != APR_SUCCESS;
         t1 = now_ns();
         if (miss) {
             fprintf(stderr, "bench_store: %u of %u lookups failed with %u sessions\n", miss,

@@ -283,6 +283,9 @@ static apr_interval_time_t ttl_of(const sence_moodle_srv_t *m)
 /* In front of the shared cache, each child keeps what it looked up recently, so most requests
  * take no lock shared with other processes. Bounded: emptied when it reaches LOCAL_MAX. */
 #define LOCAL_MAX 4096
+/* A row is at most TTL old in the shared cache, a quarter more in a child's copy, and a
+ * decision made from such rows a quarter more: Moodle's changes show within 1.5 TTL. */
+#define LOCAL_TTL(ttl) ((ttl) / 4)
 static apr_pool_t *local_parent, *local_pool;
 static apr_hash_t *local;
 static apr_thread_mutex_t *local_mutex;
@@ -545,7 +548,7 @@ static apr_status_t lookup(request_rec *r, sence_mq q, const char *a1, const cha
     hit = ttl ? local_get(r, key, strlen(key)) : NULL;
 
     if (!hit && (hit = cache_get(r, key)) != NULL)
-        local_put(key, strlen(key), hit, apr_time_now() + ttl / 2); /* at most 1.5 TTL old */
+        local_put(key, strlen(key), hit, apr_time_now() + LOCAL_TTL(ttl));
     if (hit) {
         decode(r->pool, hit, res);
         return APR_SUCCESS;
@@ -555,7 +558,7 @@ static apr_status_t lookup(request_rec *r, sence_mq q, const char *a1, const cha
         const char *v = encode(r->pool, res);
         cache_put(r, &sc->moodle, key, v);
         if (ttl)
-            local_put(key, strlen(key), v, apr_time_now() + ttl / 2);
+            local_put(key, strlen(key), v, apr_time_now() + LOCAL_TTL(ttl));
     }
     return rv;
 }
@@ -1108,7 +1111,7 @@ static void decide(request_rec *r, const sence_dir_conf *d, const sence_mreq_t *
     out->fullname = u.fullname;
 }
 
-/* Decisions for browser sessions are remembered by this child for half the cache TTL (never
+/* Decisions for browser sessions are remembered by this child for a quarter of the cache TTL (never
  * past the Moodle session's timeout), keyed by virtual host, the location's role settings,
  * course and MoodleSession: a participant's requests then cost one lookup (the course)
  * instead of six. */
@@ -1184,7 +1187,7 @@ static void decide_cached(request_rec *r, const sence_dir_conf *d, const sence_m
             return;
     }
     decide(r, d, req, c, mc, out);
-    until = apr_time_now() + ttl / 2;
+    until = apr_time_now() + LOCAL_TTL(ttl);
     if (key && out->until &&
         (out->st == WHO_OK || out->st == WHO_PASS || out->st == WHO_NO_RUN ||
          out->st == WHO_BAD_RUN))

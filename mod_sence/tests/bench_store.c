@@ -4,11 +4,11 @@
  *   bench_store [--sizes N,N,...] [--lookups K] [--repeat R] [--mutex] [--quick]
  *
  * For each size N it formats a store of capacity N (what SenceSessionCacheSize N gives),
- * fills it with N live sessions through sence_store_put, then times K sence_store_get_head calls (the gate's lookup)
- * for ids drawn uniformly at random among the live ones (the access pattern of many
- * participants), R times, and reports the median. The ids to look up are laid out
- * sequentially beforehand so that the harness's own memory traffic is prefetched and the
- * figure is the store's. --mutex adds an in-process apr_global_mutex (APR_LOCK_DEFAULT, as
+ * fills it with N live sessions through sence_store_put, then times K calls of
+ * sence_store_get_head (the gate's lookup) for ids drawn uniformly at random among the live
+ * ones (the access pattern of many participants), R times, and reports the median. The ids to look
+ * up are laid out sequentially beforehand so that the harness's own memory traffic is prefetched
+ * and the figure is the store's. --mutex adds an in-process apr_global_mutex (APR_LOCK_DEFAULT, as
  * httpd's "Mutex default"), whose cost does not depend on N.
  *
  * Output: one "key=value ..." line per measurement, then a "ratio" line comparing the

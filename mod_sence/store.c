@@ -505,15 +505,17 @@ void sence_store_count_code(sence_store_t *s, int code)
 
 /* Finds expired records anywhere in the store (reclaiming on put only looks at the oldest of
  * each list), so the journal hears of expiries soon. One process sweeps per interval, over a
- * bounded run of slots from where the last sweep stopped: the lock is held for a short,
- * sequential read of memory, never for a walk of every record. */
+ * bounded run of slots from where the last sweep stopped. The run is read without the lock
+ * (a read-only pass: what it sees is checked again); the lock is taken only to drop what it
+ * found, so lookups and writers never wait for the scan. */
 void sence_store_sweep(sence_store_t *s, apr_time_t now, apr_interval_time_t every)
 {
     apr_uint32_t last = s->h->last_sweep, nowsec = (apr_uint32_t)apr_time_sec(now);
     apr_uint32_t cap = s->h->capacity, visits, i, v;
+    apr_uint32_t *found;
     sence_record_t *recs;
     sence_event *evs;
-    int k, n = 0;
+    int k, nfound = 0, n = 0;
 
     if (every && (nowsec - last < (apr_uint32_t)apr_time_sec(every) ||
                   apr_atomic_cas32(&s->h->last_sweep, nowsec, last) != last))
@@ -521,28 +523,37 @@ void sence_store_sweep(sence_store_t *s, apr_time_t now, apr_interval_time_t eve
     visits = every ? cap / 10 : cap;
     if (visits < SWEEP_MIN_VISITS)
         visits = SWEEP_MIN_VISITS < cap ? SWEEP_MIN_VISITS : cap;
+    found = malloc(sizeof(*found) * SWEEP_MAX);
     recs = malloc(sizeof(*recs) * SWEEP_MAX);
     evs = malloc(sizeof(*evs) * SWEEP_MAX);
-    if (!recs || !evs || lock(s) != APR_SUCCESS) {
-        free(recs);
-        free(evs);
-        return;
+    if (!found || !recs || !evs)
+        goto done;
+    i = __atomic_load_n(&s->h->sweep_cursor, __ATOMIC_RELAXED);
+    i = i < cap ? i : 0;
+    for (v = 0; v < visits && nfound < SWEEP_MAX; v++, i = i + 1 < cap ? i + 1 : 0) {
+        const slot_t *sl = &s->slots[i];
+        if (__atomic_load_n(&sl->kind, __ATOMIC_RELAXED) >= 0 &&
+            __atomic_load_n(&sl->rec.expires, __ATOMIC_RELAXED) <= now)
+            found[nfound++] = i;
     }
-    i = s->h->sweep_cursor < cap ? s->h->sweep_cursor : 0;
-    for (v = 0; v < visits && n < SWEEP_MAX; v++, i = i + 1 < cap ? i + 1 : 0) {
-        slot_t *sl = &s->slots[i];
+    __atomic_store_n(&s->h->sweep_cursor, i, __ATOMIC_RELAXED);
+    if (nfound == SWEEP_MAX && every)
+        s->h->last_sweep = last; /* more to do: the next request sweeps again */
+    if (!nfound || lock(s) != APR_SUCCESS)
+        goto done;
+    for (k = 0; k < nfound; k++) {
+        slot_t *sl = &s->slots[found[k]];
         if (sl->kind < 0 || sl->rec.expires > now)
-            continue;
+            continue; /* taken, or replaced by a live record, since the scan */
         recs[n] = sl->rec;
         evs[n++] = dropped(sl, 1);
-        expire(s, i, NULL);
+        expire(s, found[k], NULL);
     }
-    s->h->sweep_cursor = i;
-    if (n == SWEEP_MAX && every)
-        s->h->last_sweep = last; /* more to do: the next request sweeps again */
     unlock(s);
     for (k = 0; s->on_reap && k < n; k++)
         s->on_reap(s->baton, evs[k], &recs[k]);
+done:
+    free(found);
     free(recs);
     free(evs);
 }

@@ -13,7 +13,8 @@
 #   /b/file.html                   (b) mod_sence, identity from the X-Bench-Run header
 #   /c/file.html                   (c) mod_auth_form + mod_session_cookie + mod_session_crypto
 #   /moodle/course/view.php?id=2   (d) mod_sence in Moodle mode (course 2 of the fixture)
-# and the SENCE simulator at /rcetest (the same arrangement as scripts/demo).
+# the SENCE simulator at /rcetest (the same arrangement as scripts/demo) and mod_sence's
+# status page at /sence-status (live sessions and pending attempts, read between phases).
 
 # shellcheck disable=SC2034  # used by scripts/bench
 # Course codes. (b) has its own course; (d) is Moodle course 2 "EXCEL-INT", whose ID number
@@ -166,6 +167,12 @@ SenceRutOtec   $SENCE_DEMO_RUT_OTEC
 SenceTokenFile "$dir/token"
 SenceSessionCacheSize $capacity
 <Location /sence>
+    Require all granted
+</Location>
+
+# ---- the status page: scripts/bench reads the store's sessions and attempts (?json) -----
+<Location /sence-status>
+    SetHandler sence-status
     Require all granted
 </Location>
 

@@ -3,23 +3,46 @@
 -- Its IdSesionAlumno goes on a per-thread queue; the next request of any connection of the
 -- thread POSTs SENCE's success callback for it to /sence/retoma, with the fields the gate
 -- sent (as the simulator or SENCE would), and a 303 counts as a completed login.
---   wrk ... URL -- CALLBACK_PATH LIMIT
--- LIMIT bounds the completions per thread (the thread stops there; -d bounds the time).
+--   wrk ... URL -- CALLBACK_PATH LIMIT [COOKIE_FILE]
+-- LIMIT bounds the completions per thread (the thread stops there; -d bounds the time):
+-- one number for every thread, or a comma-separated list, one per thread ("500,500"). A
+-- thread POSTs at most LIMIT callbacks (then only gate pages until their answers are in), so
+-- that the logins add exactly LIMIT sessions per thread to the store.
+-- COOKIE_FILE: thread N (0, 1, ...) writes the session cookie of each of its first LIMIT
+-- completed logins (from the 303's Set-Cookie) to COOKIE_FILE.N, one "name=value" a line;
+-- when it reaches LIMIT it closes that file and creates COOKIE_FILE.N.done (scripts/bench
+-- stops wrk once every thread has one). wrk threads have separate Lua states: one file each.
 -- Reports "LOGINSTAT gates=N completed=N rejected=N other=N duration_us=N" at the end.
 local threads = {}
 
 function setup(thread)
+   thread:set("thread_no", #threads)
    table.insert(threads, thread)
 end
 
 local cb_path, limit
 local queue, qhead, qtail = {}, 1, 0
 local fixed -- RunAlumno, CodSence, CodigoCurso, LineaCapacitacion: the same for every attempt
+local cookie_path, cookie_file, recorded, finished, posted = nil, nil, 0, false, 0
 gates, completed, rejected, other = 0, 0, 0, 0
 
 function init(args)
    cb_path = args[1] or "/sence/retoma"
-   limit = tonumber(args[2] or "100000")
+   local l = args[2] or "100000"
+   if string.find(l, ",", 1, true) then
+      local n = 0
+      for v in string.gmatch(l, "[^,]+") do
+         if n == (thread_no or 0) then limit = tonumber(v) end
+         n = n + 1
+      end
+      limit = limit or 0
+   else
+      limit = tonumber(l)
+   end
+   if args[3] and args[3] ~= "" then
+      cookie_path = args[3] .. "." .. (thread_no or 0)
+      cookie_file = assert(io.open(cookie_path, "w"))
+   end
 end
 
 local function esc(s)
@@ -39,10 +62,34 @@ local function headers(extra)
    return h
 end
 
+-- "sence_<hex>=<id>" from the answer's Set-Cookie header(s), or nil.
+local function session_cookie(hdrs)
+   local sc = hdrs["Set-Cookie"]
+   if not sc then
+      for k, v in pairs(hdrs) do
+         if string.lower(k) == "set-cookie" then sc = v break end
+      end
+   end
+   return sc and string.match(sc, "(sence_%x+=[^;,%s]+)")
+end
+
+-- This thread is done: its cookie file is complete, and scripts/bench may stop wrk.
+local function finish()
+   if finished then return end
+   finished = true
+   if cookie_file then
+      cookie_file:close()
+      cookie_file = nil
+      local d = io.open(cookie_path .. ".done", "w")
+      if d then d:close() end
+   end
+end
+
 local post_headers
 
 function request()
-   if qtail >= qhead then
+   if qtail >= qhead and posted < limit then
+      posted = posted + 1
       local id = queue[qhead]
       queue[qhead] = nil
       qhead = qhead + 1
@@ -56,7 +103,23 @@ end
 function response(status, hdrs, body)
    if status == 303 then
       completed = completed + 1
-      if completed >= limit then wrk.thread:stop() end
+      if cookie_file and recorded < limit then
+         local c = session_cookie(hdrs)
+         if c then
+            cookie_file:write(c, "\n")
+            recorded = recorded + 1
+         end
+      end
+      if completed >= limit then
+         finish()
+         wrk.thread:stop()
+      end
+   elseif status == 400 or status == 403 or status == 410 then
+      rejected = rejected + 1
+      if completed + rejected >= limit then
+         finish()
+         wrk.thread:stop()
+      end
    elseif status == 200 and body then
       local id = field(body, "IdSesionAlumno")
       if id then
@@ -74,8 +137,6 @@ function response(status, hdrs, body)
       else
          other = other + 1
       end
-   elseif status == 400 or status == 403 or status == 410 then
-      rejected = rejected + 1
    else
       other = other + 1
    end

@@ -1,0 +1,106 @@
+-- wrk script of scripts/bench: every request carries the next session cookie of a list, so
+-- that the requests are spread over many live sessions (as when many participants browse)
+-- instead of repeating one. The same script serves the ungated URL, so that wrk's own cost
+-- per request is the same for both.
+--   wrk ... URL -- COOKIE_FILE [THREADS [warm DONE_PREFIX MARKER]]
+-- COOKIE_FILE: one "name=value" cookie a line. THREADS: wrk's -t. Thread k starts at line
+-- k*N/THREADS + 1 and walks the list in order, wrapping. Each request has the headers given
+-- with -H, and a Cookie header with the cookie (after the -H Cookie value, if any). The
+-- request strings are built in init(), before wrk starts its clock: a request costs wrk one
+-- table read, whatever the number of cookies.
+-- warm: each thread sends its own share of the list (lines k*N/T+1 .. (k+1)*N/T) once, checks
+-- each answer (status 200 and MARKER in the body), then creates DONE_PREFIX.k.done and stops
+-- (scripts/bench stops wrk once every thread has). It shows the one-time "session started"
+-- notice of every session before measuring, and proves every cookie opens the page.
+-- At the end: the WRKSTAT line of stats.lua (identical format, read by report.pl) and, when
+-- warming, "WARMSTAT ok=N bad=N".
+local threads = {}
+
+function setup(thread)
+   thread:set("thread_no", #threads)
+   table.insert(threads, thread)
+end
+
+local reqs, n, pos = {}, 0, 0
+warm_ok, warm_bad = nil, nil
+
+function init(args)
+   local path = assert(args[1], "rotate.lua: no cookie file")
+   local nthreads = tonumber(args[2] or "1") or 1
+   local k = thread_no or 0
+   local h, cookie = {}, nil
+   for name, v in pairs(wrk.headers) do
+      if string.lower(name) == "cookie" then cookie = v else h[name] = v end
+   end
+   -- one wrk.format with a placeholder, then prefix .. cookie .. suffix per cookie
+   local mark = "\1ROTATE-COOKIE\1"
+   h["Cookie"] = cookie and (cookie .. "; " .. mark) or mark
+   local prefix, suffix = string.match(wrk.format(nil, nil, h), "^(.-)\1ROTATE%-COOKIE\1(.*)$")
+   for line in io.lines(path) do
+      if string.find(line, "=", 2, true) then
+         n = n + 1
+         reqs[n] = prefix .. line .. suffix
+      end
+   end
+   assert(n > 0, "rotate.lua: no cookie in " .. path)
+   local first = math.floor(k * n / nthreads)
+   pos = first -- request() advances before use: the first request is line first + 1
+   if args[3] == "warm" then
+      local last = math.floor((k + 1) * n / nthreads)
+      local share, seen, prefix_done, marker = last - first, 0, args[4], args[5]
+      local stopped = false
+      warm_ok, warm_bad = 0, 0
+      if share < 1 then share = 1 end
+      local base_request = request
+      request = function()
+         -- after its share, a thread repeats the start of it until it stops
+         if pos >= last then pos = first end
+         return base_request()
+      end
+      response = function(status, hdrs, body)
+         seen = seen + 1
+         if status == 200 and (not marker or string.find(body, marker, 1, true)) then
+            warm_ok = warm_ok + 1
+         else
+            warm_bad = warm_bad + 1
+         end
+         -- a few answers more than the share: the last of its requests have been served
+         if seen >= share + 64 and not stopped then
+            stopped = true
+            if prefix_done then
+               local d = io.open(prefix_done .. "." .. k .. ".done", "w")
+               if d then d:close() end
+            end
+            wrk.thread:stop()
+         end
+      end
+   end
+end
+
+function request()
+   pos = pos + 1
+   if pos > n then pos = 1 end
+   return reqs[pos]
+end
+
+-- As stats.lua: keep the line identical (scripts/bench and report.pl parse it).
+done = function(summary, latency, requests)
+   local e = summary.errors
+   io.write(string.format(
+      "WRKSTAT requests=%d duration_us=%d rps=%.2f p50_us=%d p90_us=%d p99_us=%d max_us=%d "
+         .. "mean_us=%.1f bytes=%d connect_err=%d read_err=%d write_err=%d status_err=%d "
+         .. "timeout_err=%d\n",
+      summary.requests, summary.duration, summary.requests / (summary.duration / 1e6),
+      latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max,
+      latency.mean, summary.bytes, e.connect, e.read, e.write, e.status, e.timeout))
+   local ok, bad, warm = 0, 0, false
+   for _, t in ipairs(threads) do
+      local o = t:get("warm_ok")
+      if o then
+         warm = true
+         ok = ok + o
+         bad = bad + (t:get("warm_bad") or 0)
+      end
+   end
+   if warm then io.write(string.format("WARMSTAT ok=%d bad=%d\n", ok, bad)) end
+end

@@ -8,10 +8,11 @@
 #   bench_moodle_db DIR   loads t/moodle/schema.sql + data.sql into DIR/moodle.db (sqlite3)
 #
 # One server on 127.0.0.1:PORT, event MPM, LogLevel warn, no access log, serving the same
-# small static file under four locations:
-#   /a/file.html                   (a) ungated
-#   /b/file.html                   (b) mod_sence, identity from the X-Bench-Run header
-#   /c/file.html                   (c) mod_auth_form + mod_session_cookie + mod_session_crypto
+# small static file at the same URL ($BENCH_PAGE, Moodle's course page) under four locations,
+# so that the rows differ only in the gate in front of it:
+#   /a/course/view.php?id=2        (a) ungated
+#   /b/course/view.php?id=2        (b) mod_sence, identity from the X-Bench-Run header
+#   /c/course/view.php?id=2        (c) mod_auth_form + mod_session_cookie + mod_session_crypto
 #   /moodle/course/view.php?id=2   (d) mod_sence in Moodle mode (course 2 of the fixture)
 # the SENCE simulator at /rcetest (the same arrangement as scripts/demo) and mod_sence's
 # status page at /sence-status (live sessions and pending attempts, read between phases).
@@ -28,6 +29,7 @@ BENCH_RUN=${SENCE_DEMO_USERS[0]}            # 12345678-5: also Moodle user 3 (al
 BENCH_MOODLE_SID=sid-alumno1                # that user's MoodleSession in t/moodle/data.sql
 BENCH_MOODLE_COURSE=2
 BENCH_MARKER=BENCH-STATIC-FILE              # in the static file: proves the file was served
+BENCH_PAGE="course/view.php?id=$BENCH_MOODLE_COURSE" # the URL of every row, after /a/, /b/...
 
 bench_moodle_db() {
   local dir=$1 fixture=$SENCE_REPO/t/moodle now
@@ -77,12 +79,12 @@ bench_write_conf() {
     BENCH_GROUP=${account#* }
   fi
 
-  mkdir -p "$dir/htdocs/a" "$dir/htdocs/b" "$dir/htdocs/c" "$dir/htdocs/moodle/course" \
-    "$dir/run" "$dir/logs"
-  _bench_static_file >"$dir/htdocs/a/file.html"
-  cp "$dir/htdocs/a/file.html" "$dir/htdocs/b/file.html"
-  cp "$dir/htdocs/a/file.html" "$dir/htdocs/c/file.html"
-  cp "$dir/htdocs/a/file.html" "$dir/htdocs/moodle/course/view.php"
+  mkdir -p "$dir/htdocs/a/course" "$dir/htdocs/b/course" "$dir/htdocs/c/course" \
+    "$dir/htdocs/moodle/course" "$dir/run" "$dir/logs"
+  _bench_static_file >"$dir/htdocs/a/course/view.php"
+  cp "$dir/htdocs/a/course/view.php" "$dir/htdocs/b/course/view.php"
+  cp "$dir/htdocs/a/course/view.php" "$dir/htdocs/c/course/view.php"
+  cp "$dir/htdocs/a/course/view.php" "$dir/htdocs/moodle/course/view.php"
 
   token=$(cat /proc/sys/kernel/random/uuid)
   passphrase=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
@@ -156,7 +158,7 @@ DocumentRoot "$dir/htdocs"
     Options None
     AllowOverride None
     Require all granted
-    # the same answer everywhere, view.php of (d) included (no PHP here: a static file)
+    # the same answer everywhere (no PHP here: view.php is a static file)
     ForceType text/html
 </Directory>
 
@@ -214,7 +216,7 @@ SenceSimCourse $BENCH_D_COD_SENCE $BENCH_D_CODIGO_CURSO $BENCH_LINEA
     AuthName "bench"
     AuthFormProvider file
     AuthUserFile "$dir/htpasswd"
-    AuthFormLoginSuccessLocation /c/file.html
+    AuthFormLoginSuccessLocation "/c/$BENCH_PAGE"
     Session On
     SessionCookieName bench_session path=/;httponly
     SessionCryptoPassphrase $passphrase

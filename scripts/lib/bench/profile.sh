@@ -83,23 +83,23 @@ count() {
     apache2 -X -D BENCH_MOODLE -f "$work/httpd.conf" >"$work/valgrind.$v.$n.log" 2>&1 &
   vgpid=$!
   for ((i = 0; i < 300; i++)); do
-    curl -s -o /dev/null --max-time 2 "$base/a/file.html" && break
+    curl -s -o /dev/null --max-time 2 "$base/a/$BENCH_PAGE" && break
     kill -0 "$vgpid" 2>/dev/null || sence_die "apache2 under valgrind did not start: $work/valgrind.$v.$n.log"
     sleep 0.2
   done
   case $v in
-    a) url=/a/file.html ;;
-    b) url=/b/file.html
+    a) url="/a/$BENCH_PAGE" ;;
+    b) url="/b/$BENCH_PAGE"
        ck+="; $(perl "$SENCE_REPO/scripts/lib/bench/roundtrip.pl" --url "$base$url" \
                   --header "X-Bench-Run: $BENCH_RUN" --password "$SENCE_DEMO_SENCE_PASSWORD")" ;;
-    c) url=/c/file.html
+    c) url="/c/$BENCH_PAGE"
        ck+="; $(curl -s -o /dev/null -D - --data-urlencode "httpd_username=$BENCH_RUN" \
                   --data-urlencode "httpd_password=$SENCE_DEMO_PLATFORM_PASSWORD" "$base/c-login" |
                 sed -n 's/^[Ss]et-[Cc]ookie: \(bench_session=[^;]*\).*/\1/p' | tr -d '\r')" ;;
     d) url="/moodle/course/view.php?id=$BENCH_MOODLE_COURSE"
        ck+="; $(perl "$SENCE_REPO/scripts/lib/bench/roundtrip.pl" --url "$base$url" \
                   --header "Cookie: MoodleSession=$BENCH_MOODLE_SID" --password "$SENCE_DEMO_SENCE_PASSWORD")" ;;
-    g) url=/b/file.html ;;
+    g) url="/b/$BENCH_PAGE" ;;
   esac
   ab -q -k -n "$n" -c 1 -s 600 -H "X-Bench-Run: $BENCH_RUN" -H "Cookie: $ck" "$base$url" \
     >"$work/ab.$v.$n.log" 2>&1 || sence_die "ab failed: $work/ab.$v.$n.log"

@@ -281,49 +281,71 @@ static apr_interval_time_t ttl_of(const sence_moodle_srv_t *m)
 }
 
 /* In front of the shared cache, each child keeps what it looked up recently, so most requests
- * take no lock shared with other processes. Bounded: emptied when it reaches LOCAL_MAX. */
-#define LOCAL_MAX 4096
+ * take no lock shared with other processes. In shards, each with its own thread mutex, so the
+ * threads of a child seldom wait for each other. Bounded: a shard is emptied when it holds
+ * LOCAL_SHARD_MAX entries or has allocated LOCAL_SHARD_BYTES (entries replaced by newer ones
+ * stay allocated until then). */
+#define LOCAL_SHARDS 16
+#define LOCAL_SHARD_MAX 256
+#define LOCAL_SHARD_BYTES (128 * 1024)
 /* A row is at most TTL old in the shared cache, a quarter more in a child's copy, and a
  * decision made from such rows a quarter more: Moodle's changes show within 1.5 TTL. */
 #define LOCAL_TTL(ttl) ((ttl) / 4)
-static apr_pool_t *local_parent, *local_pool;
-static apr_hash_t *local;
-static apr_thread_mutex_t *local_mutex;
+
+typedef struct {
+    apr_thread_mutex_t *mutex;
+    apr_pool_t *pool;
+    apr_hash_t *hash;
+    apr_size_t bytes;
+} local_shard_t;
+
+static local_shard_t local_shards[LOCAL_SHARDS];
+static int local_on;
 
 typedef struct {
     apr_time_t expires;
     const char *value;
 } local_entry_t;
 
+static local_shard_t *shard_of(const char *key, apr_size_t klen)
+{
+    return &local_shards[sence_hash(key, klen, 0) % LOCAL_SHARDS];
+}
+
 static const char *local_get(request_rec *r, const char *key, apr_size_t klen)
 {
+    local_shard_t *sh = shard_of(key, klen);
     const local_entry_t *e;
     const char *v = NULL;
 
-    if (!local || apr_thread_mutex_lock(local_mutex) != APR_SUCCESS)
+    if (!local_on || apr_thread_mutex_lock(sh->mutex) != APR_SUCCESS)
         return NULL;
-    e = apr_hash_get(local, key, (apr_ssize_t)klen);
-    if (e && e->expires > apr_time_now())
+    e = apr_hash_get(sh->hash, key, (apr_ssize_t)klen);
+    if (e && e->expires > r->request_time)
         v = apr_pstrdup(r->pool, e->value);
-    apr_thread_mutex_unlock(local_mutex);
+    apr_thread_mutex_unlock(sh->mutex);
     return v;
 }
 
 static void local_put(const char *key, apr_size_t klen, const char *value, apr_time_t expires)
 {
+    local_shard_t *sh = shard_of(key, klen);
+    apr_size_t vlen = strlen(value) + 1;
     local_entry_t *e;
 
-    if (!local || apr_thread_mutex_lock(local_mutex) != APR_SUCCESS)
+    if (!local_on || apr_thread_mutex_lock(sh->mutex) != APR_SUCCESS)
         return;
-    if (apr_hash_count(local) >= LOCAL_MAX) {
-        apr_pool_clear(local_pool);
-        local = apr_hash_make(local_pool);
+    if (apr_hash_count(sh->hash) >= LOCAL_SHARD_MAX || sh->bytes >= LOCAL_SHARD_BYTES) {
+        apr_pool_clear(sh->pool);
+        sh->hash = apr_hash_make(sh->pool);
+        sh->bytes = 0;
     }
-    e = apr_palloc(local_pool, sizeof(*e));
+    e = apr_palloc(sh->pool, sizeof(*e));
     e->expires = expires;
-    e->value = apr_pstrdup(local_pool, value);
-    apr_hash_set(local, apr_pmemdup(local_pool, key, klen), (apr_ssize_t)klen, e);
-    apr_thread_mutex_unlock(local_mutex);
+    e->value = apr_pmemdup(sh->pool, value, vlen);
+    apr_hash_set(sh->hash, apr_pmemdup(sh->pool, key, klen), (apr_ssize_t)klen, e);
+    sh->bytes += sizeof(*e) + vlen + klen + 32; /* and the hash's own entry */
+    apr_thread_mutex_unlock(sh->mutex);
 }
 
 static const char *cache_get(request_rec *r, const char *key)
@@ -1180,7 +1202,7 @@ static void decide_cached(request_rec *r, const sence_dir_conf *d, const sence_m
     char *key = NULL;
     apr_time_t until;
 
-    if (sid && ttl && local) {
+    if (sid && ttl && local_on) {
         char *hit;
         key = decision_key(r, &d->moodle, c, sid, &klen);
         if ((hit = (char *)local_get(r, key, klen)) != NULL && decision_decode(hit, out))
@@ -1299,12 +1321,20 @@ int sence_moodle_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s
 
 void sence_moodle_child_init(apr_pool_t *p, server_rec *s)
 {
-    local = NULL;
-    if (cache && apr_pool_create(&local_parent, p) == APR_SUCCESS &&
-        apr_pool_create(&local_pool, local_parent) == APR_SUCCESS &&
-        apr_thread_mutex_create(&local_mutex, APR_THREAD_MUTEX_DEFAULT, local_parent) ==
-            APR_SUCCESS)
-        local = apr_hash_make(local_pool);
+    local_on = 0;
+    if (cache) {
+        int i, ok = 1;
+        for (i = 0; i < LOCAL_SHARDS && ok; i++) {
+            local_shard_t *sh = &local_shards[i];
+            ok = apr_pool_create(&sh->pool, p) == APR_SUCCESS &&
+                 apr_thread_mutex_create(&sh->mutex, APR_THREAD_MUTEX_DEFAULT, p) == APR_SUCCESS;
+            if (ok) {
+                sh->hash = apr_hash_make(sh->pool);
+                sh->bytes = 0;
+            }
+        }
+        local_on = ok;
+    }
     if (cache_mutex && apr_global_mutex_child_init(
                            &cache_mutex, apr_global_mutex_lockfile(cache_mutex), p) != APR_SUCCESS)
         ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, SLOG(4008) "cannot attach the cache mutex");

@@ -69,6 +69,15 @@ for my $case (['alumno3', 'idnumber with a wrong check digit'], ['alumno4', 'emp
     is($res->code, 403, 'RunField username: username "alumno2" is not a RUN: 403');
     ok(!reached_moodle($res), '... Moodle not reached');
     passes_ok(moodle_ua(sid => 'sid-anon')->request(GET url($pu)), 'RunField username: anonymous', $pu);
+
+    # One browser session, the two locations in quick succession: each process remembers its
+    # decision per location's settings, so one location's never answers for the other.
+    my $ua = moodle_ua(user => 'alumno4');
+    for my $i (1 .. 3) {
+        is($ua->request(GET url($p))->code, 403, "alumno4 on /moodle/ ($i): 403, RUN from the empty idnumber");
+        gated_ok($ua->request(GET url($pu)), run => '5126663-3', codes => CODES_C2,
+                 name => "alumno4 on /moodle-u/ right after ($i): RUN from the username");
+    }
 }
 
 # ---- liveness from timemodified and mdl_config.sessiontimeout --------------------------------

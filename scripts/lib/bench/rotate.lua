@@ -83,16 +83,12 @@ function request()
    return reqs[pos]
 end
 
--- As stats.lua: keep the line identical (scripts/bench and report.pl parse it).
+-- The WRKSTAT line is stats.lua's own (scripts/bench and report.pl parse it): load its done.
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "stats.lua")
+local wrkstat = done
+
 done = function(summary, latency, requests)
-   local e = summary.errors
-   io.write(string.format(
-      "WRKSTAT requests=%d duration_us=%d rps=%.2f p50_us=%d p90_us=%d p99_us=%d max_us=%d "
-         .. "mean_us=%.1f bytes=%d connect_err=%d read_err=%d write_err=%d status_err=%d "
-         .. "timeout_err=%d\n",
-      summary.requests, summary.duration, summary.requests / (summary.duration / 1e6),
-      latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max,
-      latency.mean, summary.bytes, e.connect, e.read, e.write, e.status, e.timeout))
+   wrkstat(summary, latency, requests)
    local ok, bad, warm = 0, 0, false
    for _, t in ipairs(threads) do
       local o = t:get("warm_ok")

@@ -273,7 +273,7 @@ foreach ($coursedefs as $key => $def) {
     $url = $gen->create_module('url', [
         'course' => $course->id, 'section' => 2, 'externalurl' => 'https://example.invalid/' . sence_mark($key, 'url-target'),
         'name' => sence_mark($key, 'url-name'), 'intro' => '<p>' . sence_mark($key, 'url-intro') . '</p>',
-        'display' => 5, 'printintro' => 1,
+        'display' => 5, 'printintro' => 1, 'showdescription' => 1,
     ]);
     $mods['url'] = ['cmid' => (int) $url->cmid, 'instance' => (int) $url->id,
         'contextid' => (int) context_module::instance($url->cmid)->id];

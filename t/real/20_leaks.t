@@ -2,7 +2,8 @@
 #
 # 1. Crawl: the student WITH a SENCE session (alumno on A, alumno2 on B) collects every
 #    same-host link, form action, img/script src and pluginfile URL reachable from the course
-#    page and its activities (breadth-first, depth 2, at most MAX_URLS per course).
+#    page and its activities (breadth-first, depth 2, at most 150 URLs for A, 90 for B;
+#    SENCE_REAL_MAX_URLS changes it).
 # 2. Replay: a second browser, the same student freshly logged in to Moodle WITHOUT a SENCE
 #    session, requests every collected URL: no answer may carry a MARK-A-/MARK-B- marker.
 # 3. Bypass families (PHP name mangling, PATH_INFO, cookie encoding, bodies, JSON numbers,
@@ -24,7 +25,8 @@ use JSON::PP ();
 use RealMoodle;
 
 my $ids = IDS;
-my $MAX_URLS = $ENV{SENCE_REAL_MAX_URLS} // 160;
+# At most this many URLs per course (B mirrors A: fewer).
+my %MAX_URLS = (A => $ENV{SENCE_REAL_MAX_URLS} // 150, B => int(($ENV{SENCE_REAL_MAX_URLS} // 150) * 0.6));
 my $host = URI->new(BASE)->host_port;
 my %student = (A => 'alumno', B => 'alumno2');
 my (@leaks, @nocontrol, @catalogue);
@@ -91,7 +93,7 @@ sub crawl {
     $seen{ $_->[0] } = 1 for @queue;
     while (my $item = shift @queue) {
         my ($u, $depth) = @$item;
-        last if @order >= $MAX_URLS;
+        last if @order >= $MAX_URLS{$key};
         my $res = fetch($ua, $u);
         my @m = grep { /\AMARK-$key-/ } markers_in($res);
         push @order, { url => $u, code => $res->code, markers => \@m, gate => is_gate($res) };
@@ -274,8 +276,12 @@ my @families = (
     ['ajax-json', sub { my ($k, $x) = @_; my $c = ctx_of($k); my $id = $c->{id};
         my @spell = ($id, "\"$id\"", "\" $id\"", "${id}0e-1", "$id.0", "${id}e0", "$id.00001");
         push @spell, "0.${id}e1" if $id < 10;
-        map { ajax($x, 'core_course_get_contents', undef,
-            qq([{"index":0,"methodname":"core_course_get_contents","args":{"courseid":$_,"options":[]}}])) } @spell }],
+        my $cm = $c->{mods}{page}{cmid};
+        my @cmspell = ($cm, "\"$cm\"", "${cm}0e-1", "$cm.0", "${cm}e0");
+        (map { ajax($x, 'core_calendar_get_calendar_upcoming_view', undef,
+            qq([{"index":0,"methodname":"core_calendar_get_calendar_upcoming_view","args":{"courseid":$_,"categoryid":0}}])) } @spell),
+        (map { ajax($x, 'core_course_get_course_module', undef,
+            qq([{"index":0,"methodname":"core_course_get_course_module","args":{"cmid":$_}}])) } @cmspell) }],
     ['ajax-json', sub { my ($k, $x) = @_; my $c = ctx_of($k); my $m = $c->{mods};
         ajax($x, 'core_calendar_get_calendar_upcoming_view', { courseid => $c->{id}, categoryid => 0 }),
         ajax($x, 'core_calendar_get_calendar_upcoming_view', undef,
@@ -369,15 +375,18 @@ my @families = (
 # The browsers' contexts: sesskey, MoodleSession value.
 sub sid_of {
     my $ua = shift;
-    my $sid;
-    $ua->cookie_jar->scan(sub { $sid = $_[2] if $_[1] eq 'MoodleSession' });
-    return $sid;
+    # The MoodleSession value this browser sends (as its cookie jar would add it).
+    my $req = GET(url('/my/'));
+    $ua->cookie_jar->add_cookie_header($req);
+    return (($req->header('Cookie') // '') =~ /(?:^|;\s*)MoodleSession=([^;]+)/)[0] // '';
 }
 my %x = (
     with    => { sesskey => $sesskey{withA},    sid => sid_of($with{A}) },
     without => { sesskey => $sesskey{withoutA}, sid => sid_of($without{A}) },
 );
-my $jarless = LWP::UserAgent->new(max_redirect => 0, timeout => 90, cookie_jar => undef);
+my $jarless = LWP::UserAgent->new(max_redirect => 0, timeout => 90, cookie_jar => undef,
+    agent => new_browser()->agent);
+$jarless->requests_redirectable([]);
 sub send_req {
     my ($ua, $req) = @_;
     return $req->{nojar} ? fetch($jarless, $req) : fetch($ua, $req);

@@ -116,10 +116,10 @@ for my $u (sort keys %more) {
 }
 # AJAX for course C
 my $sk = sesskey_of($dash);
-my $aj = fetch($ua, HTTP::Request->new(POST => url("/lib/ajax/service.php?sesskey=$sk&info=core_course_get_contents"),
+my $aj = fetch($ua, HTTP::Request->new(POST => url("/lib/ajax/service.php?sesskey=$sk&info=mod_forum_get_discussion_posts"),
     ['Content-Type' => 'application/json'],
-    qq([{"index":0,"methodname":"core_course_get_contents","args":{"courseid":$C->{id}}}])));
-ok($aj->code == 200 && grep({ /FREE-C-page-name/ } markers_in($aj)), 'course C: AJAX core_course_get_contents -> '
+    qq([{"index":0,"methodname":"mod_forum_get_discussion_posts","args":{"discussionid":$m->{forum}{discussion},"sortby":"created","sortdirection":"ASC"}}])));
+ok($aj->code == 200 && grep({ /FREE-C-discussion-message/ } markers_in($aj)), 'course C: AJAX mod_forum_get_discussion_posts -> '
    . $aj->code) or diag(substr($aj->decoded_content // '', 0, 300));
 
 done_testing();

@@ -122,4 +122,13 @@ my $aj = fetch($ua, HTTP::Request->new(POST => url("/lib/ajax/service.php?sesske
 ok($aj->code == 200 && grep({ /FREE-C-discussion-message/ } markers_in($aj)), 'course C: AJAX mod_forum_get_discussion_posts -> '
    . $aj->code) or diag(substr($aj->decoded_content // '', 0, 300));
 
+# ---- the server's error log over the whole run: no crashed child, no emerg/alert/crit ---------
+SKIP: {
+    my $log = $ENV{SENCE_REAL_ERRORLOG};
+    skip 'SENCE_REAL_ERRORLOG not readable', 1 unless $log && -r $log;
+    open my $fh, '<', $log or die "$log: $!";
+    my @bad = grep { /exit signal|Segmentation fault|\[(?:[a-z_]+:)?(?:emerg|alert|crit)\]/ } <$fh>;
+    is(scalar @bad, 0, 'error log: no crashed child, no emerg/alert/crit line') or diag(@bad[0 .. ($#bad < 9 ? $#bad : 9)]);
+}
+
 done_testing();

@@ -390,6 +390,8 @@ const command_rec sence_cmds[] = {
                     "(default 301): the local session ends too"),
     AP_INIT_FLAG("SenceMoodle", sence_moodle_set_flag, NULL, RSRC_CONF | ACCESS_CONF,
                  "On: participant, course and codes come from Moodle's database (mod_dbd)"),
+    AP_INIT_TAKE1("SenceMoodleRoot", sence_moodle_set_root, NULL, RSRC_CONF | ACCESS_CONF,
+                  "URL path of Moodle's wwwroot (default: the <Location> of SenceMoodle On)"),
     AP_INIT_TAKE1("SenceMoodleRunField", sence_moodle_set_run_field, NULL, RSRC_CONF | ACCESS_CONF,
                   "idnumber (default) or username: where the RUN is"),
     AP_INIT_ITERATE("SenceMoodleGatedRoles", sence_moodle_set_list, DIR_OFFSET(moodle.gated_roles),

@@ -1,6 +1,6 @@
 /* The access decision: a live SENCE session for this participant and course, or the gate. */
 #include "mod_sence.h"
-#include "moodle_url.h"
+#include "moodle/policy.h"
 
 #include <http_core.h>
 #include <http_protocol.h>
@@ -87,8 +87,6 @@ typedef struct {
     sence_record_t session;
 } identity_t;
 
-static int find_session(request_rec *r, const sence_participant_t *p, sence_record_t *rec);
-
 /* identify() and the session lookup once per request: fixups reuse the access phase's. */
 static identity_t *identity(request_rec *r, const sence_dir_conf *d)
 {
@@ -98,7 +96,7 @@ static identity_t *identity(request_rec *r, const sence_dir_conf *d)
         id = apr_pcalloc(r->pool, sizeof(*id));
         id->st = identify(r, d, &id->who, &id->reason);
         if (id->st == WHO_OK)
-            id->has_session = find_session(r, &id->who, &id->session);
+            id->has_session = sence_gate_session(r, &id->who, &id->session);
         ap_set_module_config(r->request_config, &sence_module, id);
     }
     return id;
@@ -142,6 +140,17 @@ static int refuse(request_rec *r, sence_who st, const char *reason)
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                       SLOG(2011) "%s refused: the request body could not be read", r->uri);
         return HTTP_BAD_REQUEST;
+    case WHO_AMBIGUOUS:
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                      SLOG(2013) "%s refused for a gated participant: %s (PHP could read it "
+                                 "otherwise; browsers and Moodle never send this)",
+                      r->uri, reason);
+        return sence_page_message(r, HTTP_BAD_REQUEST, "Solicitud no válida",
+                                  "La dirección o los datos enviados tienen una forma que la "
+                                  "plataforma no acepta en un curso con registro de asistencia "
+                                  "SENCE. Vuelva al curso desde su página de inicio; si el "
+                                  "problema continúa, borre las cookies del sitio.",
+                                  NULL, NULL);
     case WHO_NO_COURSE:
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, SLOG(2007) "no SENCE course for %s: %s",
                       r->uri, reason);
@@ -197,10 +206,11 @@ static int course_cookie(request_rec *r, const char *name, char id[SENCE_ID_LEN 
     return 1;
 }
 
-/* The live session this browser holds for the participant's course, if any. */
-static int find_session(request_rec *r, const sence_participant_t *p, sence_record_t *rec)
+/* The live session this browser holds for the participant's course, if any. The subject is
+ * compared as the fixed-size record stores it. */
+int sence_gate_session(request_rec *r, const sence_participant_t *p, sence_record_t *rec)
 {
-    char name[SENCE_COOKIE_NAME_SIZE], id[SENCE_ID_LEN + 1];
+    char name[SENCE_COOKIE_NAME_SIZE], id[SENCE_ID_LEN + 1], subject[sizeof(rec->subject)];
 
     sence_cookie_name(name, p->cod_sence, p->codigo_curso, p->linea);
     if (!course_cookie(r, name, id))
@@ -208,7 +218,8 @@ static int find_session(request_rec *r, const sence_participant_t *p, sence_reco
     if (sence_store_get_head(sence_store(), SENCE_KIND_SESSION, id, apr_time_now(), rec) !=
         APR_SUCCESS)
         return 0;
-    if (strcmp(rec->run, p->run) != 0 || strcmp(rec->subject, p->subject) != 0) {
+    sence_strlcpy(subject, p->subject ? p->subject : "", sizeof(subject));
+    if (strcmp(rec->run, p->run) != 0 || strcmp(rec->subject, subject) != 0) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                       SLOG(2003) "session cookie of RUN %s (%s) presented by RUN %s (%s): not "
                                  "honoured",
@@ -372,17 +383,24 @@ static int gate(request_rec *r, const sence_dir_conf *d)
     }
     if (r->main)
         return HTTP_FORBIDDEN; /* a subrequest cannot show the gate; its parent does */
-    if (id->who.app) {
+    return sence_gate_deny(r, d, &id->who);
+}
+
+int sence_gate_deny(request_rec *r, const sence_dir_conf *d, const sence_participant_t *p)
+{
+    if (!p->run[0])
+        return refuse(r, WHO_NO_RUN, "no RUN");
+    if (p->app) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                       SLOG(2010) "%s refused: RUN %s uses a web-service token for a SENCE course",
-                      r->uri, id->who.run);
+                      r->uri, p->run);
         return sence_page_json(r, HTTP_FORBIDDEN, "sence_browser_required",
                                "Este curso registra asistencia SENCE: ábralo en el navegador.");
     }
     if (!wants_page(r) || r->method_number != M_GET) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                       SLOG(2006) "%s %s refused: RUN %s has no SENCE session", r->method, r->uri,
-                      id->who.run);
+                      p->run);
         /* XHR and fetch() get a status their script can act on; a form post, a page */
         if (!wants_page(r))
             return sence_page_json(r, HTTP_UNAUTHORIZED, "sence_session_required",
@@ -392,7 +410,7 @@ static int gate(request_rec *r, const sence_dir_conf *d)
                                   "abrir el curso.",
                                   NULL, NULL);
     }
-    return send_to_sence(r, d, &id->who);
+    return send_to_sence(r, d, p);
 }
 
 static const sence_dir_conf *gated(request_rec *r)

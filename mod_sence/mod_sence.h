@@ -7,7 +7,7 @@
 #include <http_log.h>
 #include <ap_expr.h>
 
-#include "moodle.h"
+#include "moodle/moodle.h"
 #include "settings.h"
 #include "store.h"
 #include "event.h"
@@ -23,6 +23,8 @@ extern module AP_MODULE_DECLARE_DATA sence_module;
 #define SENCE_HANDLER "sence-callback"
 #define SENCE_NOTE_CALLBACK "sence-callback"
 #define SENCE_NOTE_PASSED "sence-passed"
+/* set (to anything) before calling a page function: the page is left here, not written */
+#define SENCE_NOTE_CAPTURE "sence-capture"
 #define SENCE_DEFAULT_LIFETIME apr_time_from_sec(4 * 3600)
 #define SENCE_DEFAULT_LOGIN_TIMEOUT apr_time_from_sec(15 * 60)
 #define SENCE_DEFAULT_CACHE_SIZE 10000
@@ -97,7 +99,8 @@ typedef enum {
     WHO_NO_COURSE,   /* codes computed from the URL are not valid codes: 404 */
     WHO_UNAVAILABLE, /* the LMS database does not answer: 503 */
     WHO_TOO_LARGE,   /* a body too large to inspect: 413 */
-    WHO_BAD_REQUEST  /* the request body could not be read: 400 */
+    WHO_BAD_REQUEST, /* the request body could not be read: 400 */
+    WHO_AMBIGUOUS    /* PHP could read the request otherwise than mod_sence: 400 */
 } sence_who;
 
 /* config.c */
@@ -124,6 +127,11 @@ const char *sence_local_url(request_rec *r);
 sence_request_t sence_request_for(const sence_dir_conf *d, const sence_record_t *attempt,
                                   const char *url_retoma, const char *url_error);
 const char *sence_url_with(apr_pool_t *p, const char *url, const char *param);
+/* Does this browser hold a live session for p's course (rec: its head)? */
+int sence_gate_session(request_rec *r, const sence_participant_t *p, sence_record_t *rec);
+/* What a participant without a session gets: the gate page (GET navigations), else a
+ * status page or JSON. */
+int sence_gate_deny(request_rec *r, const sence_dir_conf *d, const sence_participant_t *p);
 
 /* notice.c */
 void sence_notice_add(request_rec *r, const sence_record_t *session, int bar);
@@ -131,6 +139,7 @@ void sence_notice_register(void);
 
 /* moodle.c */
 const char *sence_moodle_set_flag(cmd_parms *cmd, void *dv, int on);
+const char *sence_moodle_set_root(cmd_parms *cmd, void *dv, const char *arg);
 const char *sence_moodle_set_run_field(cmd_parms *cmd, void *dv, const char *arg);
 const char *sence_moodle_set_list(cmd_parms *cmd, void *dv, const char *arg);
 const char *sence_moodle_set_srv(cmd_parms *cmd, void *dv, const char *arg);

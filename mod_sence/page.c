@@ -25,17 +25,28 @@ void sence_page_headers(request_rec *r)
                    "base-uri 'none'; frame-ancestors 'self'");
 }
 
+/* Writes the answer, or keeps it in the request's notes when an output filter asked for it
+ * (SENCE_NOTE_CAPTURE): a filter cannot write through the chain it is part of. */
+static void emit(request_rec *r, const char *text)
+{
+    if (apr_table_get(r->notes, SENCE_NOTE_CAPTURE))
+        apr_table_setn(r->notes, SENCE_NOTE_CAPTURE, text);
+    else
+        ap_rputs(text, r);
+}
+
 static int send_html(request_rec *r, int status, const char *title, const char *body)
 {
     r->status = status;
     sence_page_headers(r);
     ap_set_content_type(r, "text/html; charset=utf-8");
-    ap_rprintf(r,
-               "<!DOCTYPE html>\n<html lang=\"es-CL\">\n<head>\n<meta charset=\"utf-8\">\n"
-               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-               "<title>%s</title>\n<link rel=\"stylesheet\" href=\"%s\">\n</head>\n<body>\n"
-               "<main class=\"sence\">\n<h1>%s</h1>\n%s</main>\n</body>\n</html>\n",
-               esc(r, title), esc(r, asset(r, "sence.css")), esc(r, title), body);
+    emit(r,
+         apr_psprintf(r->pool,
+                      "<!DOCTYPE html>\n<html lang=\"es-CL\">\n<head>\n<meta charset=\"utf-8\">\n"
+                      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                      "<title>%s</title>\n<link rel=\"stylesheet\" href=\"%s\">\n</head>\n<body>\n"
+                      "<main class=\"sence\">\n<h1>%s</h1>\n%s</main>\n</body>\n</html>\n",
+                      esc(r, title), esc(r, asset(r, "sence.css")), esc(r, title), body));
     return DONE;
 }
 
@@ -139,7 +150,7 @@ int sence_page_json(request_rec *r, int status, const char *error, const char *m
         apr_table_setn(r->headers_out, "WWW-Authenticate", "SENCE");
     ap_set_content_type(r, "application/json");
     /* Only constant strings reach here; no escaping needed. */
-    ap_rprintf(r, "{\"error\":\"%s\",\"message\":\"%s\"}\n", error, message);
+    emit(r, apr_psprintf(r->pool, "{\"error\":\"%s\",\"message\":\"%s\"}\n", error, message));
     return DONE;
 }
 

@@ -30,6 +30,15 @@ my @c2 = (
     '/moodle/mod/resource/view.php?r=21',
     '/moodle/mod/url/view.php?u=41',
     '/moodle/mod/forum/view.php?f=31',
+    '/moodle/mod/forum/discuss.php?d=701',
+    '/moodle/mod/forum/post.php?reply=801',
+    '/moodle/mod/glossary/showentry.php?eid=901',
+    '/moodle/mod/glossary/showentry.php?eid=902&courseid=2',
+    '/moodle/mod/quiz/attempt.php?attempt=1001',
+    '/moodle/mod/quiz/summary.php?attempt=1001',
+    '/moodle/mod/quiz/review.php?attempt=1001&cmid=401',
+    '/moodle/mod/forum/user.php?id=3&course=2',
+    '/moodle/mod/book/tool/print/index.php?id=201',
     '/moodle/calendar/view.php?view=month&course=2',
     '/moodle/blog/index.php?courseid=2',
     '/moodle/files/index.php?contextid=20',
@@ -64,20 +73,18 @@ my @open = (
     '/moodle/course/view.php?id=1',
     '/moodle/course/view.php?id=4',
     '/moodle/course/view.php?name=LIBRE',
-    '/moodle/course/view.php?id=999',
-    '/moodle/course/view.php?name=NO-EXISTE',
     '/moodle/mod/page/view.php?id=401',
     '/moodle/mod/forum/view.php?id=402',
     '/moodle/mod/page/view.php?p=13',
     '/moodle/mod/forum/view.php?f=32',
     '/moodle/mod/forum/view.php?id=101',
     '/moodle/mod/forum/view.php?f=30',
-    '/moodle/mod/page/view.php?id=9999',
-    '/moodle/calendar/view.php?course=1',
-    '/moodle/calendar/view.php?course=4',
-    '/moodle/files/index.php?contextid=1',
-    '/moodle/files/index.php?contextid=81',
-    '/moodle/files/index.php?contextid=5',
+    '/moodle/mod/forum/discuss.php?d=702',
+    '/moodle/mod/forum/post.php?reply=802',
+    '/moodle/mod/glossary/showentry.php?eid=902',
+    '/moodle/mod/quiz/attempt.php?attempt=1002',
+    '/moodle/mod/quiz/summary.php?attempt=1002&cmid=401',
+    '/moodle/mod/forum/user.php?id=3&course=4',
     '/moodle/pluginfile.php/20/course/summary/portada.png',
     '/moodle/pluginfile.php/20/course/overviewfiles/portada.png',
     '/moodle/pluginfile.php/30/course/overviewfiles/portada.jpg',
@@ -90,9 +97,30 @@ my @open = (
     '/moodle/pluginfile.php/3/coursecat/description/x.png',
     '/moodle/pluginfile.php/5/user/icon/boost/f1?rev=1',
     '/moodle/pluginfile.php/6/block_html/content/x.png',
-    '/moodle/pluginfile.php/99999/mod_page/content/1/x.png',
 );
 
+# Default deny: ids that name nothing, and entry points not known to show no course content,
+# are gated content of every gated course of the participant (course 2 is asked first).
+my @unknown = (
+    '/moodle/course/view.php?id=999',
+    '/moodle/course/view.php?name=NO-EXISTE',
+    '/moodle/mod/page/view.php?id=9999',
+    '/moodle/calendar/view.php?course=1',
+    '/moodle/calendar/view.php?course=4',
+    '/moodle/calendar/view.php?view=upcoming',
+    '/moodle/calendar/export_execute.php?userid=3&authtoken=x&preset_what=all&preset_time=recentupcoming',
+    '/moodle/files/index.php?contextid=1',
+    '/moodle/files/index.php?contextid=81',
+    '/moodle/files/index.php?contextid=5',
+    '/moodle/pluginfile.php/99999/mod_page/content/1/x.png',
+    '/moodle/lib/ajax/getnavbranch.php?id=2&type=20',
+    '/moodle/mod/forum/user.php?id=3',
+    '/moodle/mod/glossary/showentry.php?concept=Celda',
+    '/moodle/local/unknown/index.php',
+    '/moodle/course/view',
+);
+gated_ok($ua->request(GET url($_)), run => $run, codes => CODES_C2, name => "unattributed: $_")
+    for @unknown;
 gated_ok($ua->request(GET url($_)), run => $run, codes => CODES_C2, name => "course 2: $_") for @c2;
 gated_ok($ua->request(GET url($_)), run => $run, codes => CODES_C3, name => "course 3: $_") for @c3;
 for my $p (@open) {
@@ -120,7 +148,14 @@ check_gate_page($ua->request(GET url('/moodle/pluginfile.php/66/block_html/conte
 # The same URLs for a teacher pass (the families are recognised, the user is exempt).
 {
     my $t = moodle_ua(user => 'profesor');
-    passes_ok($t->request(GET url($_)), "profesor: $_", $_) for @c2[0, 4, 9, 18, 25];
+    passes_ok($t->request(GET url($_)), "profesor: $_", $_)
+        for ('/moodle/course/view.php?id=2', '/moodle/mod/page/view.php?id=201',
+             '/moodle/mod/page/view.php?p=11', '/moodle/mod/forum/discuss.php?d=701',
+             '/moodle/pluginfile.php/61/mod_page/content/1/leccion.png',
+             '/moodle/pluginfile.php?file=/62/mod_resource/content/1/guia.pdf');
+    # ... but, a student of course 3, not pages that name no course
+    gated_ok($t->request(GET url('/moodle/files/index.php?contextid=61')), run => '10000013-k',
+             codes => CODES_C3, name => 'profesor, an unknown entry point: gate of course 3');
 }
 
 done_testing;

@@ -34,13 +34,16 @@ my @c2 = (
     '/moodle/mod/resource/view.php?r=21',
     '/moodle/mod/forum/view.php?f=31',
     '/moodle/mod/url/view.php?u=41',
-    '/moodle/calendar/view.php?course=2',
-    '/moodle/files/index.php?contextid=65',
     '/moodle/pluginfile.php/61/mod_page/content/1/leccion.png',
     '/moodle/pluginfile.php/66/block_html/content/imagen.png',
     '/moodle/pluginfile.php?file=%2F62%2Fmod_resource%2Fcontent%2F1%2Fguia.pdf',
 );
 passes_ok($ua->request(GET url($_)), "with the SENCE session: $_", $_) for @c2;
+# Pages not attributed to one course need every gated course's session: course 3's is missing.
+for ('/moodle/calendar/view.php?course=2', '/moodle/files/index.php?contextid=65') {
+    gated_ok($ua->request(GET url($_)), run => '12345678-5', codes => CODES_C3,
+             name => "course 2's session only, unattributed $_: gate of course 3");
+}
 
 # Course AJAX with the session: passes, the handler gets the exact body.
 {

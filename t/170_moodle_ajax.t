@@ -57,7 +57,16 @@ my $ua = moodle_ua(user => 'alumno1');
 
 refused_ok((call($ua, 'core_courseformat_get_state', { courseid => 2 }))[0], 'courseid 2');
 refused_ok((call($ua, 'core_courseformat_get_state', { courseid => 3 }))[0], 'courseid 3');
-refused_ok((call($ua, 'core_course_get_module', { cmid => 201 }))[0], 'cmid 201');
+refused_ok((call($ua, 'core_course_get_module', { id => 201 }))[0], 'module 201');
+refused_ok((call($ua, 'core_get_fragment', { contextid => 81 }))[0],
+           'a function not known to be harmless, even naming course 4');
+refused_ok((call($ua, 'mod_forum_get_discussion_posts', { discussionid => 701 }))[0],
+           'discussion 701 of course 2');
+refused_ok((call($ua, 'mod_page_get_pages_by_courses', { courseids => [] }))[0],
+           'pages of every course');
+refused_ok((call($ua, 'core_courseformat_get_state', { courseid => 2e0 },
+                 raw => '[{"index":0,"methodname":"core_courseformat_get_state","args":{"courseid":20e-1}}]'))[0],
+           'courseid 20e-1');
 refused_ok((call($ua, 'core_get_fragment', { contextid => 61, component => 'mod_page' }))[0], 'contextid 61 (module)');
 refused_ok((call($ua, 'core_block_fetch_addable_blocks', { contextid => 65 }))[0], 'contextid 65 (block)');
 refused_ok((call($ua, 'core_get_fragment', { contextid => 20 }))[0], 'contextid 20 (course)');
@@ -77,8 +86,8 @@ refused_ok((call($ua, 'core_course_get_state', { courseid => 2 }, raw =>
     intact_ok($res, $json, 'courseid 1 (front page)');
     ($res, $json) = call($ua, 'core_fetch_notifications', { contextid => 1 });
     intact_ok($res, $json, 'no course (notifications, system context)');
-    ($res, $json) = call($ua, 'core_get_fragment', { contextid => 81 });
-    intact_ok($res, $json, 'contextid 81 (module of course 4)');
+    ($res, $json) = call($ua, 'core_course_get_module', { id => 401 });
+    intact_ok($res, $json, 'module 401 (course 4)');
     ($res, $json) = call($ua, 'core_output_load_template_with_dependencies',
                          { component => 'core', template => 'core/loading', themename => 'boost', lang => 'es' });
     intact_ok($res, $json, 'template load');

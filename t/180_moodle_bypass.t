@@ -57,7 +57,8 @@ for my $case (
                                'X-Requested-With' => 'XMLHttpRequest', Content => $json);
         ok(!reached_moodle($res), "AJAX $what: Moodle not reached")
             or diag($res->status_line);
-        is($res->code, 401, "AJAX $what: 401");
+        is($res->code, $what =~ /repeated key/ ? 400 : 401,
+           "AJAX $what: " . ($what =~ /repeated key/ ? '400 (PHP could read it otherwise)' : '401'));
     }
 }
 

@@ -90,17 +90,17 @@ passes_ok($ua->request(GET url('/moodle/course/section.php?id=601')),
 # The mobile app: identity by token, never a browser to send to SENCE.
 {
     my $ws = '/moodle/webservice/rest/server.php?moodlewsrestformat=json';
-    my $res = new_ua()->request(POST url($ws), [wstoken => 'wstoken-alumno1',
+    my $res = new_ua()->request(POST url($ws), [wstoken => 'wstokenalumno1',
                                 wsfunction => 'core_course_get_contents', courseid => 2]);
     is($res->code, 403, 'app token of a student, course 2: 403');
     like($res->decoded_content // '', qr/sence_browser_required/, '... JSON says to use the browser');
     ok(!reached_moodle($res), '... Moodle not reached');
-    passes_ok(new_ua()->request(POST url($ws), [wstoken => 'wstoken-profesor',
+    passes_ok(new_ua()->request(POST url($ws), [wstoken => 'wstokenprofesor',
                                 wsfunction => 'core_course_get_contents', courseid => 2]),
               'app token of the teacher passes');
-    $res = new_ua()->request(GET url('/moodle/webservice/pluginfile.php/61/mod_page/content/1/leccion.png?token=wstoken-alumno1'));
+    $res = new_ua()->request(GET url('/moodle/webservice/pluginfile.php/61/mod_page/content/1/leccion.png?token=wstokenalumno1'));
     is($res->code, 403, 'webservice/pluginfile with a student token: 403');
-    $res = new_ua()->request(GET url('/moodle/tokenpluginfile.php/filekey-alumno1/61/mod_page/content/1/leccion.png'));
+    $res = new_ua()->request(GET url('/moodle/tokenpluginfile.php/filekeyalumno1/61/mod_page/content/1/leccion.png'));
     is($res->code, 403, 'tokenpluginfile with a student key: 403');
     passes_ok(new_ua()->request(GET url('/moodle/webservice/pluginfile.php/61/mod_page/content/1/leccion.png?token=unknown')),
               'unknown token: left to Moodle');

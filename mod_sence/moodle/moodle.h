@@ -1,4 +1,4 @@
-/* Moodle mode: configuration carried inside mod_sence's own dir/server configs. */
+/* Moodle mode: its configuration, carried inside mod_sence's own dir/server configs. */
 #ifndef SENCE_MOODLE_H
 #define SENCE_MOODLE_H
 
@@ -23,11 +23,17 @@ typedef enum {
     SENCE_MQ_PRIVATE_KEY,
     SENCE_MQ_USER_COURSES,
     SENCE_MQ_SECTION,
+    SENCE_MQ_DISCUSSION,
+    SENCE_MQ_POST,
+    SENCE_MQ_ENTRY,
+    SENCE_MQ_ATTEMPT,
+    SENCE_MQ_USERNAME,
     SENCE_MQ_COUNT
 } sence_mq;
 
 typedef struct {
     int enabled;                       /* -1 unset */
+    const char *root;                  /* Moodle's wwwroot path; NULL unset (the <Location>) */
     int run_field;                     /* 0 unset, 1 idnumber, 2 username */
     apr_array_header_t *gated_roles;   /* NULL unset */
     apr_array_header_t *exempt_roles;  /* NULL unset */

@@ -51,7 +51,8 @@ our %MUSER = (
 
 my @TABLES = qw(config sessions user course modules course_modules page resource forum url
                 context groups groups_members role role_assignments course_sections
-                external_tokens user_private_key);
+                external_tokens user_private_key forum_discussions forum_posts glossary
+                glossary_entries quiz quiz_attempts);
 
 sub db_kind {
     my $k = lc($ENV{SENCE_TEST_DB} || 'sqlite');

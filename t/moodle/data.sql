@@ -147,6 +147,18 @@ INSERT INTO mdl_course_sections (id, course, section) VALUES
     (501, 2, 0), (502, 2, 1), (601, 4, 0);
 -- Mobile-app tokens and private file keys: alumno1 (3) and profesor (6).
 INSERT INTO mdl_external_tokens (id, token, tokentype, userid) VALUES
-    (1, 'wstoken-alumno1', 0, 3), (2, 'wstoken-profesor', 0, 6);
+    (1, 'wstokenalumno1', 0, 3), (2, 'wstokenprofesor', 0, 6);
 INSERT INTO mdl_user_private_key (id, script, value, userid) VALUES
-    (1, 'core_files', 'filekey-alumno1', 3);
+    (1, 'core_files', 'filekeyalumno1', 3);
+
+-- Discussions 701 (forum 31, course 2) and 702 (forum 32, course 4), their first posts 801 and
+-- 802; glossary entries 901 (course 2) and 902 (course 4); quiz attempts 1001 (course 2) and
+-- 1002 (course 4).
+INSERT INTO mdl_forum_discussions (id, course, forum, name) VALUES
+    (701, 2, 31, 'Dudas del módulo 1'), (702, 4, 32, 'Presentaciones');
+INSERT INTO mdl_forum_posts (id, discussion, subject) VALUES
+    (801, 701, 'Dudas del módulo 1'), (802, 702, 'Presentaciones');
+INSERT INTO mdl_glossary (id, course, name) VALUES (51, 2, 'Glosario Excel'), (52, 4, 'Glosario libre');
+INSERT INTO mdl_glossary_entries (id, glossaryid, concept) VALUES (901, 51, 'Celda'), (902, 52, 'Hola');
+INSERT INTO mdl_quiz (id, course, name) VALUES (61, 2, 'Control 1'), (62, 4, 'Quiz libre');
+INSERT INTO mdl_quiz_attempts (id, quiz, userid) VALUES (1001, 61, 3), (1002, 62, 3);

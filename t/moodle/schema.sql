@@ -159,3 +159,37 @@ CREATE TABLE mdl_user_private_key (
     value VARCHAR(128) NOT NULL DEFAULT '',
     userid BIGINT NOT NULL DEFAULT 0
 );
+
+-- Content named by other ids (forum discussions and posts, glossary entries, quiz attempts):
+-- how mod_sence finds their course.
+CREATE TABLE mdl_forum_discussions (
+    id BIGINT NOT NULL PRIMARY KEY,
+    course BIGINT NOT NULL DEFAULT 0,
+    forum BIGINT NOT NULL DEFAULT 0,
+    name VARCHAR(255) NOT NULL DEFAULT ''
+);
+CREATE TABLE mdl_forum_posts (
+    id BIGINT NOT NULL PRIMARY KEY,
+    discussion BIGINT NOT NULL DEFAULT 0,
+    subject VARCHAR(255) NOT NULL DEFAULT ''
+);
+CREATE TABLE mdl_glossary (
+    id BIGINT NOT NULL PRIMARY KEY,
+    course BIGINT NOT NULL DEFAULT 0,
+    name VARCHAR(255) NOT NULL DEFAULT ''
+);
+CREATE TABLE mdl_glossary_entries (
+    id BIGINT NOT NULL PRIMARY KEY,
+    glossaryid BIGINT NOT NULL DEFAULT 0,
+    concept VARCHAR(255) NOT NULL DEFAULT ''
+);
+CREATE TABLE mdl_quiz (
+    id BIGINT NOT NULL PRIMARY KEY,
+    course BIGINT NOT NULL DEFAULT 0,
+    name VARCHAR(255) NOT NULL DEFAULT ''
+);
+CREATE TABLE mdl_quiz_attempts (
+    id BIGINT NOT NULL PRIMARY KEY,
+    quiz BIGINT NOT NULL DEFAULT 0,
+    userid BIGINT NOT NULL DEFAULT 0
+);

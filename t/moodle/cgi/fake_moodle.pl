@@ -32,10 +32,19 @@ else {
     $body = <STDIN> // '';
 }
 
+# ?fake_body_course=N: answer as a Moodle HTML page of course N (its <body> says so, after a
+# <head> of 40 KB as Moodle's are), for the tests of the output filter; the echo follows.
+my ($page_course) = ($ENV{QUERY_STRING} // '') =~ /(?:^|&)fake_body_course=(\d+)/;
 print "Status: 200 OK\r\n",
-      "Content-Type: text/plain; charset=utf-8\r\n",
+      "Content-Type: ", (defined $page_course ? 'text/html' : 'text/plain'), "; charset=utf-8\r\n",
       "Cache-Control: no-store\r\n",
       "X-Fake-Moodle: 1\r\n\r\n";
+if (defined $page_course) {
+    print "<!DOCTYPE html>\n<html dir=\"ltr\" lang=\"es\">\n<head>\n<title>Curso</title>\n";
+    print "<script>//", ("x" x 78), "\n</script>\n" for 1 .. 500;
+    print "</head>\n<body  id=\"page-course-view-topics\" class=\"format-topics path-course ",
+          "chrome dir-ltr lang-es yui-skin-sam course-$page_course context-20 category-1\">\n";
+}
 print "FAKE-MOODLE\n";
 print "method=", ($ENV{REQUEST_METHOD} // ''), "\n";
 print "uri=", ($ENV{REQUEST_URI} // ''), "\n";

@@ -1,0 +1,590 @@
+/* Moodle mode's decision: who the participant is (MoodleSession -> mdl_sessions -> mdl_user,
+ * or a token), in which configured courses they are gated (roles, exemption groups, site
+ * admins), which of those this request shows (policy.c, resolve.c), and whether it must be
+ * refused because PHP could read it otherwise. Default deny: for a gated participant a
+ * request passes only when it is an allow-listed site page or is attributed to courses that
+ * need no gate (or whose sessions they hold); anything else needs every gated course's
+ * session. */
+#include "moodle/resolve.h"
+
+#include <http_core.h>
+#include <http_protocol.h>
+#include <http_request.h>
+#include <apr_strings.h>
+
+#define DEFAULT_SESSION_TIMEOUT 28800
+#define COL_SEP '\x1f'
+
+/* ---- who ---------------------------------------------------------------------------- */
+
+typedef struct {
+    const char *userid;
+    const char *binding; /* subject of the SENCE session: user and Moodle session */
+    const char *username;
+    const char *idnumber;
+    const char *fullname;
+    apr_time_t until; /* the Moodle session times out then (cookie path; 0 otherwise) */
+} user_t;
+
+static apr_int64_t session_timeout(request_rec *r)
+{
+    sence_mresult_t res;
+
+    if (sence_mdb_lookup(r, SENCE_MQ_CONFIG, "sessiontimeout", NULL, &res) == APR_SUCCESS &&
+        res.rows->nelts && apr_atoi64(sence_mdb_cell(&res, 0, 0)) > 0)
+        return apr_atoi64(sence_mdb_cell(&res, 0, 0));
+    return DEFAULT_SESSION_TIMEOUT;
+}
+
+/* The Moodle account a web-service token, private file key or wsusername names. */
+static sence_who token_user(request_rec *r, const sence_mreq_t *req, apr_int64_t *userid)
+{
+    sence_mresult_t res;
+    sence_mq q = req->token_kind == MTOKEN_WS        ? SENCE_MQ_WSTOKEN
+                 : req->token_kind == MTOKEN_PRIVATE ? SENCE_MQ_PRIVATE_KEY
+                                                     : SENCE_MQ_USERNAME;
+
+    *userid = 0;
+    if (!req->token || !*req->token || strlen(req->token) > 128)
+        return WHO_OK;
+    if (sence_mdb_lookup(r, q, req->token, NULL, &res) != APR_SUCCESS)
+        return WHO_UNAVAILABLE;
+    *userid = res.rows->nelts ? apr_atoi64(sence_mdb_cell(&res, 0, 0)) : 0;
+    return WHO_OK;
+}
+
+/* $_COOKIE[MoodleSession] as PHP reads it: one Cookie header (httpd joins repeated ones). */
+static const char *session_cookie(request_rec *r, unsigned *odd)
+{
+    sence_srv_conf *sc = ap_get_module_config(r->server->module_config, &sence_module);
+    const char *sid;
+
+    *odd = 0;
+    sid = sence_php_cookie(r->pool, apr_table_get(r->headers_in, "Cookie"),
+                           sc->moodle.cookie ? sc->moodle.cookie : "MoodleSession", odd);
+    return sid && *sid && strlen(sid) <= 128 ? sid : NULL;
+}
+
+static sence_who cookie_user(request_rec *r, const char *sid, apr_int64_t *userid,
+                             apr_time_t *until)
+{
+    sence_mresult_t res;
+    apr_int64_t alive;
+
+    *userid = 0;
+    if (!sid)
+        return WHO_OK;
+    if (sence_mdb_lookup(r, SENCE_MQ_SESSION, sid, NULL, &res) != APR_SUCCESS)
+        return WHO_UNAVAILABLE;
+    if (!res.rows->nelts || res.ncols < 2)
+        return WHO_OK;
+    alive = apr_atoi64(sence_mdb_cell(&res, 0, 1)) + session_timeout(r);
+    if (alive >= apr_time_sec(apr_time_now())) {
+        *userid = apr_atoi64(sence_mdb_cell(&res, 0, 0));
+        *until = apr_time_from_sec(alive + 1);
+    }
+    return WHO_OK;
+}
+
+/* Who makes this request; u->userid NULL for guests, stale sessions and unknown tokens. The
+ * binding names the Moodle session too: after a logout, even the same user starts over. */
+static sence_who find_user(request_rec *r, const sence_mreq_t *req, const char *sid, user_t *u)
+{
+    sence_mresult_t res;
+    apr_int64_t userid;
+    sence_who st;
+
+    memset(u, 0, sizeof(*u));
+    st = req->token_kind != MTOKEN_NONE && req->token ? token_user(r, req, &userid)
+                                                      : cookie_user(r, sid, &userid, &u->until);
+    if (req->token_kind != MTOKEN_NONE && req->token)
+        sid = NULL;
+    if (st != WHO_OK || userid <= 0)
+        return st;
+    u->userid = sence_mnum(r->pool, userid);
+    u->binding = apr_psprintf(
+        r->pool, "moodle:%s:%s", u->userid,
+        sid ? apr_psprintf(r->pool, "%012" APR_UINT64_T_HEX_FMT,
+                           sence_hash(sid, strlen(sid), 0) & APR_UINT64_C(0xffffffffffff))
+            : "app");
+    if (sence_mdb_lookup(r, SENCE_MQ_USER, u->userid, NULL, &res) != APR_SUCCESS)
+        return WHO_UNAVAILABLE;
+    if (!res.rows->nelts || res.ncols < 9 || atoi(sence_mdb_cell(&res, 0, 7)) != 0) {
+        u->userid = NULL; /* deleted */
+        return WHO_OK;
+    }
+    u->username = sence_mdb_cell(&res, 0, 0);
+    u->idnumber = sence_mdb_cell(&res, 0, 1);
+    u->fullname =
+        apr_pstrcat(r->pool, sence_mdb_cell(&res, 0, 2), " ", sence_mdb_cell(&res, 0, 3), NULL);
+    return WHO_OK;
+}
+
+/* ---- roles -------------------------------------------------------------------------- */
+
+/* Is v in list, or in defaults when the directive was not given? */
+static int listed(const apr_array_header_t *list, const char *const *defaults, const char *v)
+{
+    int i;
+
+    if (list) {
+        for (i = 0; i < list->nelts; i++)
+            if (!strcasecmp(APR_ARRAY_IDX(list, i, const char *), v))
+                return 1;
+        return 0;
+    }
+    for (i = 0; defaults && defaults[i]; i++)
+        if (!strcasecmp(defaults[i], v))
+            return 1;
+    return 0;
+}
+
+static int any_listed(const apr_array_header_t *list, const char *const *defaults,
+                      const sence_mresult_t *res)
+{
+    int i;
+
+    for (i = 0; i < res->rows->nelts; i++)
+        if (listed(list, defaults, sence_mdb_cell(res, i, 0)))
+            return 1;
+    return 0;
+}
+
+static const char *const def_gated[] = {"student", NULL};
+static const char *const def_exempt[] = {"editingteacher", "manager", NULL};
+
+static int site_admin(request_rec *r, const char *userid, sence_who *st)
+{
+    sence_mresult_t res;
+    char *list, *state = NULL, *id;
+
+    *st = WHO_OK;
+    if (sence_mdb_lookup(r, SENCE_MQ_CONFIG, "siteadmins", NULL, &res) != APR_SUCCESS) {
+        *st = WHO_UNAVAILABLE;
+        return 0;
+    }
+    if (!res.rows->nelts)
+        return 0;
+    list = apr_pstrdup(r->pool, sence_mdb_cell(&res, 0, 0));
+    for (id = apr_strtok(list, ", ", &state); id; id = apr_strtok(NULL, ", ", &state))
+        if (!strcmp(id, userid))
+            return 1;
+    return 0;
+}
+
+/* Why this user passes ungated in course c (a role or group), or NULL if gated. */
+static const char *exemption(request_rec *r, const sence_moodle_dir_t *md, const char *userid,
+                             apr_int64_t course_id, sence_who *st)
+{
+    const char *course = sence_mnum(r->pool, course_id);
+    sence_mresult_t roles, groups;
+
+    *st = WHO_OK;
+    if (sence_mdb_lookup(r, SENCE_MQ_ROLES, userid, course, &roles) != APR_SUCCESS) {
+        *st = WHO_UNAVAILABLE;
+        return "";
+    }
+    if (any_listed(md->exempt_roles, def_exempt, &roles))
+        return "exempt role";
+    if (!any_listed(md->gated_roles, def_gated, &roles))
+        return "no gated role in the course";
+    if (md->exempt_groups && md->exempt_groups->nelts) {
+        if (sence_mdb_lookup(r, SENCE_MQ_GROUPS, userid, course, &groups) != APR_SUCCESS) {
+            *st = WHO_UNAVAILABLE;
+            return "";
+        }
+        if (any_listed(md->exempt_groups, NULL, &groups))
+            return "member of an exempt group";
+    }
+    return NULL;
+}
+
+/* ---- the participant's profile: RUN and gated courses ------------------------------- */
+
+typedef struct {
+    sence_mcourse_t c;
+    const sence_moodle_course_t *mc;
+} gcourse_t;
+
+typedef struct {
+    sence_who st; /* WHO_OK (a user), WHO_PASS (nobody signed in), or a failure */
+    const char *userid;
+    const char *subject;
+    const char *fullname;
+    const char *run;           /* normalised; NULL when not a valid RUN (run_st says why) */
+    sence_who run_st;          /* WHO_NO_RUN, WHO_BAD_RUN */
+    const char *run_reason;    /* the log line for run_st */
+    apr_array_header_t *gated; /* gcourse_t: configured courses where this user is gated */
+    apr_time_t until;          /* cacheable until then; 0: not cacheable */
+} profile_t;
+
+static void profile_courses(request_rec *r, const sence_moodle_dir_t *md, const user_t *u,
+                            profile_t *pr)
+{
+    sence_mresult_t res;
+    apr_hash_t *seen = apr_hash_make(r->pool);
+    int i;
+
+    if (site_admin(r, u->userid, &pr->st) || pr->st != WHO_OK)
+        return; /* site admins pass everywhere */
+    if (sence_mdb_lookup(r, SENCE_MQ_USER_COURSES, u->userid, NULL, &res) != APR_SUCCESS) {
+        pr->st = WHO_UNAVAILABLE;
+        return;
+    }
+    for (i = 0; i < res.rows->nelts; i++) {
+        const char *cid = sence_mdb_cell(&res, i, 0);
+        gcourse_t g;
+        if (!listed(md->gated_roles, def_gated, sence_mdb_cell(&res, i, 1)) ||
+            apr_hash_get(seen, cid, APR_HASH_KEY_STRING))
+            continue;
+        apr_hash_set(seen, cid, APR_HASH_KEY_STRING, "");
+        if ((pr->st = sence_mcourse_by(r, SENCE_MQ_COURSE, cid, &g.c)) != WHO_OK)
+            return;
+        if (!(g.mc = sence_mconfigured(r, &g.c)))
+            continue;
+        if (exemption(r, md, u->userid, g.c.id, &pr->st) != NULL || pr->st != WHO_OK) {
+            if (pr->st != WHO_OK)
+                return;
+            continue;
+        }
+        APR_ARRAY_PUSH(pr->gated, gcourse_t) = g;
+    }
+}
+
+static void build_profile(request_rec *r, const sence_dir_conf *d, const sence_mreq_t *req,
+                          const char *sid, profile_t *pr)
+{
+    char run[SENCE_RUN_MAX + 1];
+    const char *raw;
+    sence_run_status rs;
+    user_t u;
+
+    memset(pr, 0, sizeof(*pr));
+    pr->gated = apr_array_make(r->pool, 2, sizeof(gcourse_t));
+    if ((pr->st = find_user(r, req, sid, &u)) != WHO_OK)
+        return;
+    if (!u.userid) {
+        pr->st = WHO_PASS; /* guests and logged-out visitors: Moodle sends them to its login */
+        return;
+    }
+    pr->userid = u.userid;
+    pr->subject = u.binding;
+    pr->fullname = u.fullname;
+    pr->until = u.until;
+    profile_courses(r, &d->moodle, &u, pr);
+    if (pr->st != WHO_OK) {
+        pr->until = 0;
+        return;
+    }
+    raw = d->moodle.run_field == 2 ? u.username : u.idnumber;
+    if ((rs = sence_run_normalize(raw, run)) != SENCE_RUN_OK) {
+        pr->run_reason = apr_psprintf(r->pool, "Moodle user %s has %s '%s' (%s)", u.userid,
+                                      d->moodle.run_field == 2 ? "username" : "ID number",
+                                      raw ? raw : "", sence_run_status_text(rs));
+        pr->run_st = rs == SENCE_RUN_EMPTY ? WHO_NO_RUN : WHO_BAD_RUN;
+    } else {
+        pr->run = apr_pstrdup(r->pool, run);
+    }
+}
+
+/* Profiles of browser sessions are remembered by this child for a quarter of the cache TTL
+ * (never past the Moodle session's timeout), keyed by virtual host, the location's role
+ * settings and MoodleSession: a participant's requests then cost one lookup instead of
+ * several per course. */
+typedef struct {
+    const void *server;
+    const void *gated, *exempt, *groups; /* configuration arrays: fixed for a generation */
+    int run_field;
+} profile_key_t;
+
+static char *profile_key(request_rec *r, const sence_moodle_dir_t *md, const char *sid,
+                         apr_size_t *klen)
+{
+    profile_key_t k;
+    apr_size_t n = strlen(sid);
+    char *key = apr_palloc(r->pool, sizeof(k) + n);
+
+    memset(&k, 0, sizeof(k));
+    k.server = r->server;
+    k.gated = md->gated_roles;
+    k.exempt = md->exempt_roles;
+    k.groups = md->exempt_groups;
+    k.run_field = md->run_field;
+    memcpy(key, &k, sizeof(k));
+    memcpy(key + sizeof(k), sid, n);
+    *klen = sizeof(k) + n;
+    return key;
+}
+
+static const char *profile_encode(apr_pool_t *p, const profile_t *pr)
+{
+    char cs[2] = {COL_SEP, 0};
+    const char *courses = "";
+    int i;
+
+    for (i = 0; i < pr->gated->nelts; i++)
+        courses = apr_pstrcat(p, courses, i ? "," : "",
+                              sence_mnum(p, APR_ARRAY_IDX(pr->gated, i, gcourse_t).c.id), NULL);
+    return apr_pstrcat(p, apr_itoa(p, (int)pr->st), cs, pr->userid ? pr->userid : "", cs,
+                       pr->subject ? pr->subject : "", cs, pr->fullname ? pr->fullname : "", cs,
+                       pr->run ? pr->run : "", cs, apr_itoa(p, (int)pr->run_st), cs,
+                       pr->run_reason ? pr->run_reason : "", cs, courses, NULL);
+}
+
+/* The courses come back through the (cached) course lookup, so a course's SenceMoodleCourse
+ * line is found by id or shortname as when the profile was made. */
+static int profile_decode(request_rec *r, char *v, profile_t *pr)
+{
+    const char **f[] = {&pr->userid, &pr->subject, &pr->fullname, &pr->run, NULL, &pr->run_reason};
+    char *run_st = NULL, *courses, *state = NULL, *id;
+    apr_size_t i;
+
+    memset(pr, 0, sizeof(*pr));
+    pr->gated = apr_array_make(r->pool, 2, sizeof(gcourse_t));
+    pr->st = (sence_who)atoi(v);
+    for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+        if (!(v = strchr(v, COL_SEP)))
+            return 0;
+        *v++ = '\0';
+        if (f[i])
+            *f[i] = v;
+        else
+            run_st = v;
+    }
+    if (!(v = strchr(v, COL_SEP)))
+        return 0;
+    *v++ = '\0';
+    courses = v;
+    pr->run_st = (sence_who)atoi(run_st ? run_st : "0");
+    for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+        if (f[i] && !**f[i])
+            *f[i] = NULL;
+    for (id = apr_strtok(courses, ",", &state); id; id = apr_strtok(NULL, ",", &state)) {
+        gcourse_t g;
+        if (sence_mcourse_by(r, SENCE_MQ_COURSE, id, &g.c) != WHO_OK ||
+            !(g.mc = sence_mconfigured(r, &g.c)))
+            return 0;
+        APR_ARRAY_PUSH(pr->gated, gcourse_t) = g;
+    }
+    return 1;
+}
+
+static void profile_of(request_rec *r, const sence_dir_conf *d, const sence_mreq_t *req,
+                       const char *sid, profile_t *pr)
+{
+    sence_srv_conf *sc = ap_get_module_config(r->server->module_config, &sence_module);
+    apr_interval_time_t ttl = sence_mdb_ttl(&sc->moodle);
+    int by_cookie = req->token_kind == MTOKEN_NONE || !req->token;
+    apr_size_t klen = 0;
+    char *key = NULL;
+    apr_time_t until;
+
+    if (by_cookie && sid && ttl && sence_mdb_local_on()) {
+        char *hit;
+        key = profile_key(r, &d->moodle, sid, &klen);
+        if ((hit = (char *)sence_mdb_local_get(r, key, klen)) != NULL && profile_decode(r, hit, pr))
+            return;
+    }
+    build_profile(r, d, req, by_cookie ? sid : NULL, pr);
+    until = apr_time_now() + SENCE_MLOCAL_TTL(ttl);
+    if (key && pr->until && pr->st == WHO_OK)
+        sence_mdb_local_put(key, klen, profile_encode(r->pool, pr),
+                            pr->until < until ? pr->until : until);
+}
+
+/* ---- reading the request -------------------------------------------------------------- */
+
+/* Moodle reads parameters from the body before the query, so a body is read (the first
+ * SenceMoodleMaxBody bytes) where the policy says it matters: AJAX JSON always, form and
+ * multipart fields for entry points that show content by id. The body is handed on to
+ * Moodle unchanged. */
+static sence_who read_request(request_rec *r, const sence_dir_conf *d, sence_mreq_t *req)
+{
+    sence_srv_conf *sc = ap_get_module_config(r->server->module_config, &sence_module);
+    const char *ctype = apr_table_get(r->headers_in, "Content-Type"), *body;
+    apr_size_t len;
+
+    sence_moodle_read_url(r->pool, d->moodle.root ? d->moodle.root : "", r->uri, r->args, req);
+    if (r->method_number != M_GET && r->method_number != M_OPTIONS && !r->main &&
+        (apr_table_get(r->headers_in, "Content-Length") ||
+         apr_table_get(r->headers_in, "Transfer-Encoding")) &&
+        sence_moodle_wants_body(req, ctype)) {
+        sence_who st;
+        st = sence_mbody_read(
+            r, sc->moodle.max_body ? sc->moodle.max_body : SENCE_MOODLE_DEFAULT_MAX_BODY, &body,
+            &len, &req->truncated);
+        if (st != WHO_OK)
+            return st;
+        if (!req->truncated)
+            sence_moodle_read_body(r->pool, req, ctype, body, len);
+    }
+    sence_moodle_classify(r->pool, req);
+    if (req->truncated && !req->unattributed) {
+        req->unattributed = 1;
+        req->why = "a body longer than SenceMoodleMaxBody";
+    }
+    return WHO_OK;
+}
+
+/* ---- the decision ------------------------------------------------------------------ */
+
+static const gcourse_t *gated_course(const profile_t *pr, apr_int64_t id)
+{
+    int i;
+
+    for (i = 0; i < pr->gated->nelts; i++)
+        if (APR_ARRAY_IDX(pr->gated, i, gcourse_t).c.id == id)
+            return &APR_ARRAY_IDX(pr->gated, i, gcourse_t);
+    return NULL;
+}
+
+static void participant(const sence_dir_conf *d, const sence_mreq_t *req, const profile_t *pr,
+                        const gcourse_t *g, sence_participant_t *who)
+{
+    memset(who, 0, sizeof(*who));
+    sence_strlcpy(who->run, pr->run ? pr->run : "", sizeof(who->run));
+    who->subject = pr->subject;
+    who->app = req->token_kind != MTOKEN_NONE && req->token;
+    who->fullname = pr->fullname;
+    who->linea = g->mc->linea ? g->mc->linea : d->linea;
+    who->cod_sence = g->mc->cod_sence;
+    who->codigo_curso = g->mc->codigo_curso ? g->mc->codigo_curso
+                        : g->c.idnumber     ? g->c.idnumber
+                                            : "";
+}
+
+/* Adds the gated courses the request is about to required (each once); marks the request
+ * unattributed where a reference names nothing or only a non-course place that may hold
+ * course content. */
+static sence_who attribute(request_rec *r, sence_mreq_t *req, const profile_t *pr,
+                           apr_array_header_t *required)
+{
+    int i, j;
+
+    for (i = 0; i < req->refs->nelts; i++) {
+        const sence_mref_t *ref = &APR_ARRAY_IDX(req->refs, i, sence_mref_t);
+        const gcourse_t *g;
+        sence_mcourse_t c;
+        int exists;
+        sence_who st;
+        if (ref->kind == MREF_OPAQUE || sence_moodle_public_file(ref))
+            continue;
+        if ((st = sence_mresolve(r, ref, &c, &exists)) != WHO_OK)
+            return st;
+        if (c.id > 0 && (g = gated_course(pr, c.id)) != NULL) {
+            for (j = 0; j < required->nelts; j++)
+                if (APR_ARRAY_IDX(required, j, const gcourse_t *) == g)
+                    break;
+            if (j == required->nelts)
+                APR_ARRAY_PUSH(required, const gcourse_t *) = g;
+        } else if (ref->specific && !exists && !req->unattributed) {
+            req->unattributed = 1;
+            req->why = apr_pstrcat(r->pool, ref->source, " names nothing in Moodle", NULL);
+        } else if (ref->specific && c.id <= 0 && ref->kind == MREF_CONTEXT && ref->component &&
+                   (!strncmp(ref->component, "question", 8) ||
+                    !strncmp(ref->component, "qtype_", 6)) &&
+                   !req->unattributed) {
+            /* question files live in a question bank's context, not the quiz's */
+            req->unattributed = 1;
+            req->why = "a question file outside a course context";
+        }
+    }
+    return WHO_OK;
+}
+
+sence_who sence_moodle_identify(request_rec *r, const sence_dir_conf *d, sence_participant_t *who,
+                                const char **reason)
+{
+    sence_env env = d->env == SENCE_ENV_PRODUCTION ? SENCE_ENV_PRODUCTION : SENCE_ENV_TEST;
+    apr_array_header_t *required = apr_array_make(r->pool, 2, sizeof(const gcourse_t *));
+    apr_array_header_t *lacking = apr_array_make(r->pool, 2, sizeof(apr_int64_t));
+    apr_array_header_t *lacking_who = apr_array_make(r->pool, 2, sizeof(sence_participant_t));
+    const gcourse_t *target = NULL;
+    sence_record_t rec;
+    sence_mreq_t req;
+    profile_t pr;
+    const char *sid, *why;
+    unsigned cookie_odd;
+    sence_who st;
+    int i;
+
+    if ((st = read_request(r, d, &req)) != WHO_OK)
+        return st;
+    sid = session_cookie(r, &cookie_odd);
+    if (!sid && (req.token_kind == MTOKEN_NONE || !req.token))
+        return WHO_PASS; /* no Moodle session, no token: Moodle answers, without the database */
+    profile_of(r, d, &req, sid, &pr);
+    if (pr.st != WHO_OK)
+        return pr.st;
+    if (!pr.gated->nelts) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                      SLOG(4005) "Moodle user %s is gated in no course: %s passes",
+                      pr.userid ? pr.userid : "-", r->uri);
+        return WHO_PASS; /* teachers, admins, exempt users, students of free courses only */
+    }
+    if (req.cls != MCLASS_SITE && (req.odd || cookie_odd)) {
+        *reason = apr_psprintf(
+            r->pool, "%s in %s", sence_php_odd_text(r->pool, req.odd | cookie_odd),
+            req.odd ? (req.odd_where ? req.odd_where : "the request") : "the Cookie header");
+        return WHO_AMBIGUOUS;
+    }
+    if (req.cls != MCLASS_SITE && (st = attribute(r, &req, &pr, required)) != WHO_OK)
+        return st;
+    if (req.unattributed) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                      SLOG(4009) "%s is gated content of every gated course of Moodle user %s: "
+                                 "%s",
+                      r->uri, pr.userid, req.why ? req.why : req.entry);
+        /* the courses its references name first: the gate asks for theirs before others */
+        for (i = 0; i < pr.gated->nelts; i++) {
+            const gcourse_t *g = &APR_ARRAY_IDX(pr.gated, i, gcourse_t);
+            int j;
+            for (j = 0; j < required->nelts; j++)
+                if (APR_ARRAY_IDX(required, j, const gcourse_t *) == g)
+                    break;
+            if (j == required->nelts)
+                APR_ARRAY_PUSH(required, const gcourse_t *) = g;
+        }
+    }
+    /* which gated courses have a live session in this browser; the first required one
+     * without is the one the gate asks for */
+    for (i = 0; i < pr.gated->nelts; i++) {
+        const gcourse_t *g = &APR_ARRAY_IDX(pr.gated, i, gcourse_t);
+        sence_participant_t p;
+        participant(d, &req, &pr, g, &p);
+        if (pr.run && sence_gate_session(r, &p, &rec))
+            continue;
+        APR_ARRAY_PUSH(lacking, apr_int64_t) = g->c.id;
+        APR_ARRAY_PUSH(lacking_who, sence_participant_t) = p;
+    }
+    for (i = 0; i < required->nelts && !target; i++) {
+        const gcourse_t *g = APR_ARRAY_IDX(required, i, const gcourse_t *);
+        int j;
+        for (j = 0; j < lacking->nelts; j++)
+            if (APR_ARRAY_IDX(lacking, j, apr_int64_t) == g->c.id)
+                target = g;
+    }
+    if (!required->nelts || (!target && required->nelts)) {
+        if (lacking->nelts && !r->main)
+            sence_mfilter_add(r, d, lacking, lacking_who);
+        if (!required->nelts)
+            return WHO_PASS;
+        target = APR_ARRAY_IDX(required, 0, const gcourse_t *); /* has its session */
+    } else if (req.truncated) {
+        *reason = "";
+        return WHO_TOO_LARGE;
+    }
+    if (!pr.run) {
+        *reason = pr.run_reason;
+        return pr.run_st;
+    }
+    participant(d, &req, &pr, target, who);
+    if ((why = sence_check_codigo_curso(who->codigo_curso, env)) != NULL) {
+        *reason = apr_psprintf(r->pool,
+                               "course %" APR_INT64_T_FMT " (%s): ID number '%s': %s; "
+                               "set it in Moodle or in SenceMoodleCourse",
+                               target->c.id, target->c.shortname, who->codigo_curso, why);
+        return WHO_CONFIG;
+    }
+    return WHO_OK;
+}

@@ -223,6 +223,7 @@ static void profile_courses(request_rec *r, const sence_moodle_dir_t *md, const 
 {
     sence_mresult_t res;
     apr_hash_t *seen = apr_hash_make(r->pool);
+    const char *why;
     int i;
 
     if (site_admin(r, u->userid, &pr->st) || pr->st != WHO_OK)
@@ -242,9 +243,11 @@ static void profile_courses(request_rec *r, const sence_moodle_dir_t *md, const 
             return;
         if (!(g.mc = sence_mconfigured(r, &g.c)))
             continue;
-        if (exemption(r, md, u->userid, g.c.id, &pr->st) != NULL || pr->st != WHO_OK) {
+        if ((why = exemption(r, md, u->userid, g.c.id, &pr->st)) != NULL || pr->st != WHO_OK) {
             if (pr->st != WHO_OK)
                 return;
+            ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                          SLOG(4005) "Moodle user %s passes course %s: %s", u->userid, cid, why);
             continue;
         }
         APR_ARRAY_PUSH(pr->gated, gcourse_t) = g;
@@ -518,7 +521,7 @@ sence_who sence_moodle_identify(request_rec *r, const sence_dir_conf *d, sence_p
         return pr.st;
     if (!pr.gated->nelts) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
-                      SLOG(4005) "Moodle user %s is gated in no course: %s passes",
+                      SLOG(4010) "Moodle user %s is gated in no course: %s passes",
                       pr.userid ? pr.userid : "-", r->uri);
         return WHO_PASS; /* teachers, admins, exempt users, students of free courses only */
     }

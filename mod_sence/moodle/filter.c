@@ -12,18 +12,28 @@
 #include <apr_strings.h>
 
 #define FILTER_NAME "SENCE_MOODLE_PAGE"
-/* Moodle's <head> (inline configuration, styles) is 10-60 KiB: look this far for <body. */
+/* Moodle's <head> (inline configuration, styles) is 10-60 KiB: look this far for <body; the
+ * answer is held until then. */
 #define LOOK_MAX (512 * 1024)
 
 typedef enum { LOOKING, PASSING, DROPPING } mf_state;
+
+/* The body tag is looked for in place, bucket by bucket; only the tag itself is copied (up to
+ * TAG_MAX bytes: Moodle's is about 200), and the last bytes of a bucket are kept so that a
+ * "<body" cut between two buckets is still seen. */
+#define TAG_MAX 4096
 
 typedef struct {
     const sence_dir_conf *d;
     apr_array_header_t *lacking; /* apr_int64_t */
     apr_array_header_t *who;     /* sence_participant_t */
     apr_bucket_brigade *held;
-    char *buf;
-    apr_size_t len, cap, seen;
+    char carry[8]; /* the last bytes of the data before, for a "<body" across buckets */
+    apr_size_t ncarry;
+    char *tag; /* from "<body", once seen */
+    apr_size_t taglen;
+    int tag_done; /* its '>' seen (or TAG_MAX reached) */
+    apr_size_t seen;
     mf_state state;
 } mf_ctx;
 
@@ -54,7 +64,7 @@ static int body_course(const mf_ctx *ctx, const char *tag, apr_size_t n, int *wh
             const char *q = c + 7;
             while (q < end && *q >= '0' && *q <= '9' && id < APR_INT64_C(100000000000))
                 id = id * 10 + (*q++ - '0');
-            if (q > c + 7 && q < end && (*q == ' ' || *q == '"' || *q == '\'' || *q == '\t')) {
+            if (q > c + 7 && (q == end || *q == ' ' || *q == '"' || *q == '\'' || *q == '\t')) {
                 int i;
                 for (i = 0; i < ctx->lacking->nelts; i++)
                     if (APR_ARRAY_IDX(ctx->lacking, i, apr_int64_t) == id) {
@@ -68,24 +78,64 @@ static int body_course(const mf_ctx *ctx, const char *tag, apr_size_t n, int *wh
     return 0;
 }
 
-/* Finds "<body ...>" in what is held: 1 found (*tag, *n), 0 not yet. */
-static int find_body(const mf_ctx *ctx, const char **tag, apr_size_t *n)
+static int body_start(const char *s, apr_size_t n, apr_size_t i)
+{
+    return i + 6 <= n && s[i] == '<' && !strncasecmp(s + i, "<body", 5) &&
+           (s[i + 5] == ' ' || s[i + 5] == '>' || s[i + 5] == '\n' || s[i + 5] == '\t' ||
+            s[i + 5] == '\r');
+}
+
+/* Adds the tag's bytes from data (they start at data when the tag began before). */
+static void tag_add(request_rec *r, mf_ctx *ctx, const char *data, apr_size_t len)
+{
+    const char *close = memchr(data, '>', len);
+    apr_size_t n = close ? (apr_size_t)(close - data) : len;
+
+    if (!ctx->tag)
+        ctx->tag = apr_palloc(r->pool, TAG_MAX);
+    if (ctx->taglen + n > TAG_MAX)
+        n = TAG_MAX - ctx->taglen;
+    memcpy(ctx->tag + ctx->taglen, data, n);
+    ctx->taglen += n;
+    if (close || ctx->taglen == TAG_MAX)
+        ctx->tag_done = 1;
+}
+
+/* Looks at one piece of the answer for the body tag. */
+static void scan(request_rec *r, mf_ctx *ctx, const char *data, apr_size_t len)
 {
     apr_size_t i;
 
-    for (i = 0; i + 5 < ctx->len; i++) {
-        if (ctx->buf[i] == '<' && !strncasecmp(ctx->buf + i, "<body", 5) &&
-            (ctx->buf[i + 5] == ' ' || ctx->buf[i + 5] == '>' || ctx->buf[i + 5] == '\n' ||
-             ctx->buf[i + 5] == '\t' || ctx->buf[i + 5] == '\r')) {
-            const char *close = memchr(ctx->buf + i, '>', ctx->len - i);
-            if (!close)
-                return 0;
-            *tag = ctx->buf + i;
-            *n = (apr_size_t)(close - *tag);
-            return 1;
+    if (ctx->tag) {
+        tag_add(r, ctx, data, len);
+        return;
+    }
+    /* a "<body" across the previous piece and this one */
+    if (ctx->ncarry) {
+        char joined[16];
+        apr_size_t k = len < 6 ? len : 6;
+        memcpy(joined, ctx->carry, ctx->ncarry);
+        memcpy(joined + ctx->ncarry, data, k);
+        for (i = 0; i < ctx->ncarry; i++)
+            if (body_start(joined, ctx->ncarry + k, i)) {
+                tag_add(r, ctx, joined + i, ctx->ncarry - i);
+                if (!ctx->tag_done)
+                    tag_add(r, ctx, data, len);
+                return;
+            }
+    }
+    for (i = 0; i < len; i++) {
+        const char *lt = memchr(data + i, '<', len - i);
+        if (!lt)
+            break;
+        i = (apr_size_t)(lt - data);
+        if (body_start(data, len, i)) {
+            tag_add(r, ctx, data + i, len - i);
+            return;
         }
     }
-    return 0;
+    ctx->ncarry = len < 5 ? len : 5;
+    memcpy(ctx->carry, data + len - ctx->ncarry, ctx->ncarry);
 }
 
 /* Replaces the answer by what a participant without a session gets. */
@@ -129,8 +179,6 @@ static apr_status_t mfilter(ap_filter_t *f, apr_bucket_brigade *bb)
 {
     mf_ctx *ctx = f->ctx;
     request_rec *r = f->r;
-    const char *tag;
-    apr_size_t n;
     int eos = 0, which;
 
     if (ctx->state == PASSING)
@@ -156,8 +204,6 @@ static apr_status_t mfilter(ap_filter_t *f, apr_bucket_brigade *bb)
             return ap_pass_brigade(f->next, bb);
         }
         ctx->held = apr_brigade_create(r->pool, f->c->bucket_alloc);
-        ctx->cap = 16384;
-        ctx->buf = apr_palloc(r->pool, ctx->cap);
     }
     while (!APR_BRIGADE_EMPTY(bb)) {
         apr_bucket *b = APR_BRIGADE_FIRST(bb);
@@ -165,21 +211,10 @@ static apr_status_t mfilter(ap_filter_t *f, apr_bucket_brigade *bb)
         apr_size_t len;
         if (APR_BUCKET_IS_EOS(b)) {
             eos = 1;
-        } else if (!APR_BUCKET_IS_METADATA(b) &&
+        } else if (!APR_BUCKET_IS_METADATA(b) && !ctx->tag_done && ctx->seen < LOOK_MAX &&
                    apr_bucket_read(b, &data, &len, APR_BLOCK_READ) == APR_SUCCESS) {
             ctx->seen += len;
-            if (ctx->len + len > ctx->cap && ctx->len + len <= LOOK_MAX) {
-                char *bigger;
-                while (ctx->cap < ctx->len + len)
-                    ctx->cap *= 2;
-                bigger = apr_palloc(r->pool, ctx->cap);
-                memcpy(bigger, ctx->buf, ctx->len);
-                ctx->buf = bigger;
-            }
-            if (ctx->len + len <= ctx->cap) {
-                memcpy(ctx->buf + ctx->len, data, len);
-                ctx->len += len;
-            }
+            scan(r, ctx, data, len);
         }
         apr_bucket_setaside(b, r->pool);
         APR_BUCKET_REMOVE(b);
@@ -188,8 +223,8 @@ static apr_status_t mfilter(ap_filter_t *f, apr_bucket_brigade *bb)
             break;
     }
     apr_brigade_cleanup(bb);
-    if (find_body(ctx, &tag, &n)) {
-        if (body_course(ctx, tag, n, &which))
+    if (ctx->tag_done) {
+        if (body_course(ctx, ctx->tag, ctx->taglen, &which))
             return replace(f, ctx, which, eos);
     } else if (!eos && ctx->seen < LOOK_MAX) {
         return APR_SUCCESS; /* keep looking */

@@ -14,6 +14,9 @@
 #   /b/course/view.php?id=2        (b) mod_sence, identity from the X-Bench-Run header
 #   /c/course/view.php?id=2        (c) mod_auth_form + mod_session_cookie + mod_session_crypto
 #   /moodle/course/view.php?id=2   (d) mod_sence in Moodle mode (course 2 of the fixture)
+#   /moodle/my/index.html          (e0) the same, an HTML site page for a user gated nowhere
+#                                  (e)  that page for a gated participant without a session:
+#                                       the output filter reads it up to its <body> tag
 # the SENCE simulator at /rcetest (the same arrangement as scripts/demo) and mod_sence's
 # status page at /sence-status (live sessions and pending attempts, read between phases).
 
@@ -64,6 +67,21 @@ _bench_static_file() {
   printf '</body></html>\n'
 }
 
+# (e0)/(e): a Moodle-like HTML page of the site (the dashboard): a 24 KB <head> as Moodle's
+# (inline configuration), then <body class="... course-1 ...">, then the static file's text.
+_bench_moodle_page() {
+  local i
+  printf '<!DOCTYPE html>\n<html lang="es-CL"><head><meta charset="utf-8"><title>%s</title>\n' "$BENCH_MARKER"
+  for ((i = 1; i <= 300; i++)); do
+    printf '<script>M.cfg.x%03d = "%s";</script>\n' "$i" "configuración del sitio, línea de relleno"
+  done
+  printf '</head>\n<body id="page-my-index" class="limitedwidth path-my chrome dir-ltr lang-es course-1 context-5">\n'
+  for ((i = 1; i <= 12; i++)); do
+    printf '<p>Línea %02d del área personal.</p>\n' "$i"
+  done
+  printf '</body></html>\n'
+}
+
 bench_write_conf() {
   local dir=$1 port=$2 build=$3 capacity=$4
   local mpm=event token passphrase account types=/dev/null u
@@ -85,6 +103,8 @@ bench_write_conf() {
   cp "$dir/htdocs/a/course/view.php" "$dir/htdocs/b/course/view.php"
   cp "$dir/htdocs/a/course/view.php" "$dir/htdocs/c/course/view.php"
   cp "$dir/htdocs/a/course/view.php" "$dir/htdocs/moodle/course/view.php"
+  mkdir -p "$dir/htdocs/moodle/my"
+  _bench_moodle_page >"$dir/htdocs/moodle/my/index.html"
 
   token=$(cat /proc/sys/kernel/random/uuid)
   passphrase=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')

@@ -69,7 +69,7 @@ sub cpu_us {
 sub ms    { defined $_[0] ? 0 + sprintf('%.3f', $_[0] / 1000) : undef }
 
 # ---- static file, side by side ------------------------------------------------------------
-my @variants = qw(a b c d);
+my @variants = qw(a b c d e0 e);
 # (a) and (b) again, requests spread over the cookies of 1,000 and of 100,000 live sessions
 my @phases = qw(1k 100k);
 my @rotated = map { ("a$_", "b$_") } @phases;
@@ -121,6 +121,9 @@ my %ratios = (
     # the inverse of the CPU cost per request: throughput if CPU were the only limit
     'cpu a/b' => $ok->('a') && $ok->('b') ? r3(ratio($res{a}{cpu_us_per_request}, $res{b}{cpu_us_per_request})) : undef,
     'cpu a/d' => $ok->('a') && $ok->('d') ? r3(ratio($res{a}{cpu_us_per_request}, $res{d}{cpu_us_per_request})) : undef,
+    # the output filter: the same HTML page with it (e) and without it (e0)
+    'e/e0' => $ok->('e0') && $ok->('e') ? r3(ratio($res{e}{rps}, $res{e0}{rps})) : undef,
+    'cpu e0/e' => $ok->('e0') && $ok->('e') ? r3(ratio($res{e0}{cpu_us_per_request}, $res{e}{cpu_us_per_request})) : undef,
 );
 # The store in the server: (b100k) against (b1k). The target is the server CPU per request
 # (less disturbed by other load than the throughput); the throughput ratio is normalised by
@@ -270,6 +273,8 @@ printf "ratios: b/a %s   b/c %s   d/a %s   p99 b/a %s   p99 d/a %s\n",
     map { $f->($ratios{$_}) } 'b/a', 'b/c', 'd/a', 'p99 b/a', 'p99 d/a';
 printf "server CPU per request: a/b %s   a/d %s  (1.0 = the gate costs no CPU)\n",
     map { $f->($ratios{$_}) } 'cpu a/b', 'cpu a/d';
+printf "output filter (Moodle HTML page read up to <body>): e/e0 %s   CPU e0/e %s\n",
+    map { $f->($ratios{$_}) } 'e/e0', 'cpu e0/e';
 if (grep { $res{$_} } @rotated) {
     printf "\nThe store in the server: each request with the next session's cookie (rotate.lua)\n";
     for my $k (@phases) {

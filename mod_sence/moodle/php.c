@@ -282,7 +282,8 @@ static int disposition_canonical(apr_pool_t *p, const char *v, const char **name
         } else {
             return 0;
         }
-        if (!(q = strchr(v, '"')) || memchr(v, '\\', (apr_size_t)(q - v)))
+        /* a backslash escape in the name is read otherwise by PHP; file names may hold one */
+        if (!(q = strchr(v, '"')) || (is_name && memchr(v, '\\', (apr_size_t)(q - v))))
             return 0;
         if (is_name) {
             if (seen_name++)

@@ -200,7 +200,7 @@ int sence_strlcpy(char *dst, const char *src, apr_size_t n)
     return 0;
 }
 
-static int hexval(char c)
+int sence_hexval(char c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
@@ -224,8 +224,8 @@ static char *form_decode(apr_pool_t *p, const char *s, apr_size_t len)
             int hi, lo;
             if (i + 2 >= len)
                 return NULL;
-            hi = hexval(s[i + 1]);
-            lo = hexval(s[i + 2]);
+            hi = sence_hexval(s[i + 1]);
+            lo = sence_hexval(s[i + 2]);
             if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
                 return NULL;
             *o++ = (char)(hi << 4 | lo);

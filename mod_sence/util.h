@@ -40,6 +40,9 @@ void sence_cookie_name(char out[SENCE_COOKIE_NAME_SIZE], const char *cod_sence,
 int sence_cookie_find(const char *header, const char *name, const char *seps, const char **val,
                       apr_size_t *vlen);
 
+/* The value of a hexadecimal digit, or -1. */
+int sence_hexval(char c);
+
 /* Copies src into dst (size n) truncating; returns non-zero if src did not fit. */
 int sence_strlcpy(char *dst, const char *src, apr_size_t n);
 

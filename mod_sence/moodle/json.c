@@ -1,6 +1,7 @@
 /* Strict JSON reading: see json.h. */
 #include "moodle/json.h"
 #include "moodle/php.h"
+#include "util.h"
 
 #include <apr_strings.h>
 #include <stdlib.h>
@@ -40,11 +41,7 @@ static int hex4(const char *s, unsigned *out)
 
     *out = 0;
     for (i = 0; i < 4; i++) {
-        char c = s[i];
-        int d = c >= '0' && c <= '9'   ? c - '0'
-                : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                       : -1;
+        int d = sence_hexval(s[i]);
         if (d < 0)
             return 0;
         *out = *out * 16 + (unsigned)d;

@@ -1,21 +1,11 @@
 /* PHP 8.2's reading of request variables and Moodle's casts: see php.h. */
 #include "moodle/php.h"
+#include "util.h"
 
 #include <apr_strings.h>
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 /* php_url_decode (plus: '+' is a space) or php_raw_url_decode; NUL-terminated, *outlen is the
  * decoded length (NUL bytes included). An invalid %-escape stays as it is, as in PHP. */
@@ -27,8 +17,9 @@ static char *php_decode(apr_pool_t *p, const char *s, apr_size_t len, int plus, 
     for (i = 0; i < len; i++) {
         if (plus && s[i] == '+') {
             *o++ = ' ';
-        } else if (s[i] == '%' && i + 2 < len && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
-            *o++ = (char)(hexval(s[i + 1]) << 4 | hexval(s[i + 2]));
+        } else if (s[i] == '%' && i + 2 < len && sence_hexval(s[i + 1]) >= 0 &&
+                   sence_hexval(s[i + 2]) >= 0) {
+            *o++ = (char)(sence_hexval(s[i + 1]) << 4 | sence_hexval(s[i + 2]));
             i += 2;
         } else {
             *o++ = s[i];

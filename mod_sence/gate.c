@@ -246,6 +246,7 @@ static int pass(request_rec *r, const sence_dir_conf *d, const sence_record_t *s
     int bar = d->close_session == 1 && d->banner != 0;
 
     apr_table_setn(root_request(r)->notes, SENCE_NOTE_PASSED, "1");
+    apr_table_setn(r->notes, SENCE_NOTE_PASSED, "1");
     if (session && !r->main && r->method_number == M_GET &&
         (bar || (session->flags & SENCE_FLAG_NOTICE)))
         sence_notice_add(r, session, bar);
@@ -358,12 +359,22 @@ static int send_to_sence(request_rec *r, const sence_dir_conf *d, const sence_pa
         sence_rce_fields(r->pool, &req), d->env, p->fullname);
 }
 
+/* A request whose first request passed needs no second decision, but in Moodle mode an
+ * internal redirect (a per-directory RewriteRule, an ErrorDocument) runs another script,
+ * which is decided on its own. */
+static int passed_before(request_rec *r, const sence_dir_conf *d)
+{
+    if (!apr_table_get(root_request(r)->notes, SENCE_NOTE_PASSED))
+        return 0;
+    return !(d->moodle.enabled == 1 && r->prev && !r->main &&
+             !apr_table_get(r->notes, SENCE_NOTE_PASSED));
+}
+
 static int gate(request_rec *r, const sence_dir_conf *d)
 {
-    request_rec *top = root_request(r);
     identity_t *id;
 
-    if (apr_table_get(top->notes, SENCE_NOTE_PASSED) || is_callback_uri(r))
+    if (passed_before(r, d) || is_callback_uri(r))
         return DECLINED;
     if (!sence_store())
         return refuse(r, WHO_CONFIG, "the session store is not available");
@@ -425,11 +436,9 @@ static const sence_dir_conf *gated(request_rec *r)
 int sence_gate_access(request_rec *r)
 {
     const sence_dir_conf *d = gated(r);
-    request_rec *top = root_request(r);
     identity_t *id;
 
-    if (!d || ap_auth_type(r) || !sence_store() || apr_table_get(top->notes, SENCE_NOTE_PASSED) ||
-        is_callback_uri(r))
+    if (!d || ap_auth_type(r) || !sence_store() || passed_before(r, d) || is_callback_uri(r))
         return DECLINED;
     sence_store_sweep(sence_store(), apr_time_now(), apr_time_from_sec(SENCE_SWEEP_SECONDS));
     id = identity(r, d);

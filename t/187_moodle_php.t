@@ -210,6 +210,18 @@ sub raw_request {
     is($res->code, 403, 'simpleserver.php: wsusername names the user');
 }
 
+# ---- URLs mod_rewrite changed: read as asked and as PHP gets them ---------------------------------
+{
+    gated_ok($ua->request(GET url('/moodle/c/2')), run => $run, codes => CODES_C2,
+             name => 'a friendly URL rewritten to course/view.php?id=2');
+    passes_ok($ua->request(GET url('/moodle/c/4')), 'the same for the free course 4',
+              '/moodle/c/4');
+    gated_ok($ua->request(GET url('/moodle/mod/page/view.php?id=201&static=1')), run => $run,
+             codes => CODES_C2, name => 'a page URL of course 2 rewritten to a static file');
+    my $res = moodle_ua(user => 'admin')->request(GET url('/moodle/mod/page/view.php?id=201&static=1'));
+    ok($res->code == 200 && $res->content =~ /STATIC-PAGE/, '... which a site admin gets');
+}
+
 # ---- the second line: Moodle's body tag names a gated course the first line did not see --------
 {
     my $mark = log_mark();

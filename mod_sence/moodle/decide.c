@@ -401,27 +401,58 @@ static void profile_of(request_rec *r, const sence_dir_conf *d, const sence_mreq
  * SenceMoodleMaxBody bytes) where the policy says it matters: AJAX JSON always, form and
  * multipart fields for entry points that show content by id. The body is handed on to
  * Moodle unchanged. */
+/* The URL the browser asked for, when a rewrite (mod_rewrite, mod_alias) changed it: its path
+ * %-decoded, or NULL when it is the same as the one PHP gets. */
+static const char *asked_path(request_rec *r, const char **query)
+{
+    char *path;
+
+    *query = r->parsed_uri.query;
+    if (!r->parsed_uri.path)
+        return NULL;
+    path = apr_pstrdup(r->pool, r->parsed_uri.path);
+    if (ap_unescape_url(path) != OK)
+        path = apr_pstrdup(r->pool, r->parsed_uri.path); /* read raw: not in any table */
+    ap_getparents(path);
+    if (!strcmp(path, r->uri) && !strcmp(*query ? *query : "", r->args ? r->args : ""))
+        return NULL;
+    return path;
+}
+
 static sence_who read_request(request_rec *r, const sence_dir_conf *d, sence_mreq_t *req)
 {
     sence_srv_conf *sc = ap_get_module_config(r->server->module_config, &sence_module);
-    const char *ctype = apr_table_get(r->headers_in, "Content-Type"), *body;
+    const char *ctype = apr_table_get(r->headers_in, "Content-Type"), *body, *query;
+    const char *root = d->moodle.root ? d->moodle.root : "", *asked = asked_path(r, &query);
+    sence_mreq_t other;
     apr_size_t len;
 
-    sence_moodle_read_url(r->pool, d->moodle.root ? d->moodle.root : "", r->uri, r->args, req);
+    /* what PHP reads: the script and query after any rewrite */
+    sence_moodle_read_url(r->pool, root, r->uri, r->args, req);
+    if (asked)
+        sence_moodle_read_url(r->pool, root, asked, query, &other);
     if (r->method_number != M_GET && r->method_number != M_OPTIONS && !r->main &&
         (apr_table_get(r->headers_in, "Content-Length") ||
          apr_table_get(r->headers_in, "Transfer-Encoding")) &&
-        sence_moodle_wants_body(req, ctype)) {
+        (sence_moodle_wants_body(req, ctype) ||
+         (asked && sence_moodle_wants_body(&other, ctype)))) {
         sence_who st;
         st = sence_mbody_read(
             r, sc->moodle.max_body ? sc->moodle.max_body : SENCE_MOODLE_DEFAULT_MAX_BODY, &body,
             &len, &req->truncated);
         if (st != WHO_OK)
             return st;
-        if (!req->truncated)
+        if (!req->truncated) {
             sence_moodle_read_body(r->pool, req, ctype, body, len);
+            if (asked)
+                sence_moodle_read_body(r->pool, &other, ctype, body, len);
+        }
     }
     sence_moodle_classify(r->pool, req);
+    if (asked) {
+        sence_moodle_classify(r->pool, &other);
+        sence_moodle_merge(req, &other);
+    }
     if (req->truncated && !req->unattributed) {
         req->unattributed = 1;
         req->why = "a body longer than SenceMoodleMaxBody";
@@ -531,7 +562,8 @@ sence_who sence_moodle_identify(request_rec *r, const sence_dir_conf *d, sence_p
             req.odd ? (req.odd_where ? req.odd_where : "the request") : "the Cookie header");
         return WHO_AMBIGUOUS;
     }
-    if (req.cls != MCLASS_SITE && (st = attribute(r, &req, &pr, required)) != WHO_OK)
+    /* (a site page has references only from the URL asked for, when a rewrite changed it) */
+    if ((st = attribute(r, &req, &pr, required)) != WHO_OK)
         return st;
     if (req.unattributed) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,

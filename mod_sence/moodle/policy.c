@@ -698,3 +698,15 @@ const char *sence_query_get(apr_pool_t *p, const char *query, const char *name)
     }
     return found;
 }
+
+void sence_moodle_merge(sence_mreq_t *into, const sence_mreq_t *other)
+{
+    int i;
+
+    /* PHP never sees the URL asked for: what it names can only add gated courses */
+    for (i = 0; i < other->refs->nelts; i++) {
+        sence_mref_t r = APR_ARRAY_IDX(other->refs, i, sence_mref_t);
+        r.specific = 0;
+        APR_ARRAY_PUSH(into->refs, sence_mref_t) = r;
+    }
+}

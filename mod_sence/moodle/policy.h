@@ -92,6 +92,11 @@ void sence_moodle_read_body(apr_pool_t *p, sence_mreq_t *req, const char *ctype,
 /* Works out refs, unattributed and why, and the token, from everything read. */
 void sence_moodle_classify(apr_pool_t *p, sence_mreq_t *req);
 
+/* A URL that mod_rewrite changed is decided as PHP gets it (into), and what the URL asked
+ * for (other) names is added: its references, which can make the request gated, never
+ * attributed (an unknown friendly URL rewritten to a Moodle script is that script). */
+void sence_moodle_merge(sence_mreq_t *into, const sence_mreq_t *other);
+
 /* Moodle serves these files to anyone who may see the course listing: not gated. */
 int sence_moodle_public_file(const sence_mref_t *ref);
 

@@ -72,7 +72,7 @@ static const char *read_form(request_rec *r, apr_table_t **form, int *status)
     long n;
 
     *status = HTTP_BAD_REQUEST;
-    if (!ctype || strncasecmp(ctype, "application/x-www-form-urlencoded", 33) != 0)
+    if (!sence_media_type_is(ctype, "application/x-www-form-urlencoded"))
         return "Content-Type is not application/x-www-form-urlencoded";
     if (ap_setup_client_block(r, REQUEST_CHUNKED_DECHUNK) != OK || !ap_should_client_block(r))
         return "no request body";

@@ -230,14 +230,23 @@ int sence_gate_session(request_rec *r, const sence_participant_t *p, sence_recor
            strcmp(rec->codigo_curso, p->codigo_curso) == 0 && rec->linea == p->linea;
 }
 
+/* A HEAD, or a browser's prefetch (Sec-Purpose, or the older Purpose/X-Moz): nobody is
+ * there to be sent to SENCE, so neither a login nor a close attempt is opened. */
+static int speculative(request_rec *r)
+{
+    const char *h;
+
+    if (r->header_only)
+        return 1;
+    return ((h = apr_table_get(r->headers_in, "Sec-Purpose")) && ap_strcasestr(h, "prefetch")) ||
+           ((h = apr_table_get(r->headers_in, "Purpose")) && ap_strcasestr(h, "prefetch")) ||
+           ((h = apr_table_get(r->headers_in, "X-Moz")) && ap_strcasestr(h, "prefetch"));
+}
+
 static int close_requested(request_rec *r, const sence_dir_conf *d)
 {
-    const char *purpose = apr_table_get(r->headers_in, "Sec-Purpose");
-
-    /* a HEAD or a browser's prefetch must not open a close attempt */
-    return d->close_session == 1 && !r->main && r->method_number == M_GET && !r->header_only &&
-           !(purpose && ap_strcasestr(purpose, "prefetch")) && r->args &&
-           sence_query_get(r->pool, r->args, "sence_cerrar") != NULL;
+    return d->close_session == 1 && !r->main && r->method_number == M_GET && !speculative(r) &&
+           r->args && sence_query_get(r->pool, r->args, "sence_cerrar") != NULL;
 }
 
 /* Lets the request through, with the session-started notice and the SENCE bar on pages. */
@@ -419,6 +428,15 @@ int sence_gate_deny(request_rec *r, const sence_dir_conf *d, const sence_partici
         return sence_page_message(r, HTTP_FORBIDDEN, "Sesión SENCE requerida",
                                   "Debe iniciar sesión en SENCE antes de continuar. Vuelva a "
                                   "abrir el curso.",
+                                  NULL, NULL);
+    }
+    if (speculative(r)) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                      SLOG(2015) "%s %s: a HEAD or prefetch of a gated page; no login attempt",
+                      r->method, r->uri);
+        return sence_page_message(r, HTTP_OK, "Registro de asistencia SENCE",
+                                  "Este curso registra su asistencia en SENCE. Abra la página "
+                                  "para iniciar su sesión SENCE.",
                                   NULL, NULL);
     }
     return send_to_sence(r, d, p);

@@ -269,3 +269,20 @@ const char *sence_form_parse(apr_pool_t *p, const char *body, apr_size_t len, ap
     *out = t;
     return NULL;
 }
+
+int sence_media_type_is(const char *ctype, const char *type)
+{
+    apr_size_t n = strlen(type);
+    const char *s = ctype;
+
+    if (!s)
+        return 0;
+    while (*s == ' ' || *s == '\t')
+        s++;
+    if (strncasecmp(s, type, n) != 0)
+        return 0;
+    s += n;
+    while (*s == ' ' || *s == '\t')
+        s++;
+    return *s == '\0' || *s == ';'; /* parameters such as "; charset=UTF-8" */
+}

@@ -40,6 +40,10 @@ void sence_cookie_name(char out[SENCE_COOKIE_NAME_SIZE], const char *cod_sence,
 int sence_cookie_find(const char *header, const char *name, const char *seps, const char **val,
                       apr_size_t *vlen);
 
+/* Is the media type of a Content-Type header value type (case-insensitive; parameters after
+ * ';' allowed, nothing else)? */
+int sence_media_type_is(const char *ctype, const char *type);
+
 /* The value of a hexadecimal digit, or -1. */
 int sence_hexval(char c);
 

@@ -150,4 +150,23 @@ sub uri_esc { my $s = shift; $s =~ s/([^A-Za-z0-9_.~-])/sprintf '%%%02X', ord $1
     unlike($raw, qr/\bToken\b/, 'no Token field');
 }
 
+# A HEAD or a browser's prefetch of a gated page opens no login attempt: no login_sent line.
+{
+    my $ua = new_ua(run => '22222222-2');
+    my $jm = journal_mark();
+    my $h = $ua->request(HTTP::Request->new(HEAD => url('/j-cierre/')));
+    is($h->code, 200, 'HEAD of a gated page: 200');
+    for my $hdr (['Sec-Purpose' => 'prefetch'], ['Sec-Purpose' => 'prefetch;prerender'],
+                 ['Purpose' => 'prefetch'], ['X-Moz' => 'prefetch']) {
+        my $res = $ua->request(GET url('/j-cierre/'), @$hdr);
+        ok($res->code == 200 && !gate_form($res), "GET with $hdr->[0]: $hdr->[1]: a page without the SENCE form");
+    }
+    my $g = $ua->request(GET url('/j-cierre/'));
+    ok(gate_form($g), 'the navigation itself gets the gate form');
+    my $id = (scalar form_fields(gate_form($g)))->{IdSesionAlumno} // '';
+    my @l = journal_events($jm, event => 'login_sent');
+    is(scalar @l, 1, 'one login_sent: the navigation\'s, none for HEAD or prefetch');
+    is($l[0] && $l[0]{id_sesion_alumno}, $id, '... with its IdSesionAlumno');
+}
+
 done_testing;

@@ -107,6 +107,22 @@ for my $case (['', 'empty body'],
     rejected($res, $mark, 400, qr/SENCE/, $what);
 }
 
+# The Content-Type is a media type, not a prefix: parameters pass, anything glued to it does not.
+{
+    my $g = attempt($ua);
+    my $body = join '&', map { "$_=" . ($g->{$_} // '') } qw(CodSence CodigoCurso IdSesionAlumno RunAlumno LineaCapacitacion);
+    my $mark = log_mark();
+    my $res = $ua->request(POST url(CB . '/retoma'), 'Content-Type' => 'application/x-www-form-urlencodedEVIL',
+                           Content => $body);
+    rejected($res, $mark, 400, qr/Content-Type/, 'Content-Type application/x-www-form-urlencodedEVIL');
+    my $f = callback_fields($g);
+    $res = $ua->request(POST url(CB . '/retoma'),
+                        'Content-Type' => 'Application/X-WWW-Form-Urlencoded; charset=UTF-8',
+                        Content => join('&', map { "$_=$f->{$_}" } sort keys %$f));
+    is($res->code, 303, 'Content-Type with a charset parameter, any case: accepted (303)')
+        or diag($res->as_string);
+}
+
 # Wrong method: 405.
 for my $what (qw(retoma error)) {
     my $mark = log_mark();

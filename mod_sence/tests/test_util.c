@@ -95,5 +95,17 @@ int main(void)
         CHECK(sence_cookie_find("", "sid", ";", &v, &l) == 0);
         CHECK(sence_cookie_find(" ;; \tsid=6 ;", "sid", ";", &v, &l) == 1 && l == 2);
     }
+    /* media types (the callback's Content-Type) */
+    CHECK(sence_media_type_is("application/x-www-form-urlencoded",
+                              "application/x-www-form-urlencoded"));
+    CHECK(sence_media_type_is("Application/X-WWW-Form-Urlencoded; charset=UTF-8",
+                              "application/x-www-form-urlencoded"));
+    CHECK(sence_media_type_is(" application/x-www-form-urlencoded ;x",
+                              "application/x-www-form-urlencoded"));
+    CHECK(!sence_media_type_is("application/x-www-form-urlencodedEVIL",
+                               "application/x-www-form-urlencoded"));
+    CHECK(!sence_media_type_is("application/x-www-form-urlencoded, text/plain",
+                               "application/x-www-form-urlencoded"));
+    CHECK(!sence_media_type_is(NULL, "application/x-www-form-urlencoded"));
     return check_done("util");
 }

@@ -63,6 +63,12 @@ static int reject(request_rec *r, reject_kind kind, const char *why, const char 
                               pages[kind].text, "/", "Volver al inicio");
 }
 
+/* The stored URL to send the participant back to, checked again where it is used. */
+static const char *back_to(const sence_record_t *attempt)
+{
+    return sence_local_url_ok(attempt->url, SENCE_MAX_STORED_URL) ? attempt->url : "/";
+}
+
 /* Reads at most SENCE_MAX_BODY bytes of a form body; returns NULL or a reason. */
 static const char *read_form(request_rec *r, apr_table_t **form, int *status)
 {
@@ -162,11 +168,11 @@ static int start_session(request_rec *r, const sence_record_t *attempt, const se
     journal_outcome(r, SENCE_EV_START_OK, &s, attempt->id, NULL, 0);
     s.lifetime = attempt->lifetime;
     set_cookie(r, &s);
-    location = apr_pstrcat(r->pool, sc->public_url, attempt->url, NULL);
+    location = apr_pstrcat(r->pool, sc->public_url, back_to(attempt), NULL);
     apr_table_setn(r->headers_out, "Location", location);
     return sence_page_message(r, HTTP_SEE_OTHER, "Sesión SENCE iniciada",
                               "Su sesión SENCE fue iniciada correctamente. Continúe al curso.",
-                              attempt->url, "Continuar al curso");
+                              back_to(attempt), "Continuar al curso");
 }
 
 /* The four callbacks: SENCE POSTs start or close outcomes, success or error. */
@@ -229,7 +235,8 @@ static int closed(request_rec *r, const sence_record_t *attempt, const sence_cal
                       ended ? ": SENCE has no open session, ended locally too" : "");
         journal_outcome(r, SENCE_EV_CLOSE_ERROR, &answered, attempt->id, cb->codes, ended);
         return sence_page_errors(
-            r, cb->codes, ended ? "/" : sence_url_with(r->pool, attempt->url, "sence_cerrar=1"), 1);
+            r, cb->codes, ended ? "/" : sence_url_with(r->pool, back_to(attempt), "sence_cerrar=1"),
+            1);
     }
     end_session(r, attempt);
     ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, r,
@@ -303,7 +310,7 @@ static int on_callback(request_rec *r, callback_t how)
         sence_record_t answered = as_answered(&attempt, &cb);
         journal_outcome(r, SENCE_EV_START_ERROR, &answered, attempt.id, cb.codes, 0);
     }
-    return sence_page_errors(r, cb.codes, attempt.url, 0);
+    return sence_page_errors(r, cb.codes, back_to(&attempt), 0);
 }
 
 int sence_callback_handler(request_rec *r)

@@ -19,8 +19,7 @@ int sence_close_page(request_rec *r, const sence_dir_conf *d, const sence_record
     attempt.fecha_hora[0] = attempt.zona[0] = '\0'; /* SENCE sends the close's own */
     memcpy(attempt.ref, session->id, sizeof(attempt.ref));
     /* this page without the close parameter (the link adds it last), for "Reintentar" */
-    if (sence_strlcpy(attempt.url, sence_local_url(r), sizeof(attempt.url)))
-        sence_strlcpy(attempt.url, r->uri, sizeof(attempt.url));
+    sence_strlcpy(attempt.url, sence_local_url(r), sizeof(attempt.url));
     {
         char *cut = strstr(attempt.url, "sence_cerrar=1");
         if (cut && cut > attempt.url && (cut[-1] == '?' || cut[-1] == '&') && !cut[14])

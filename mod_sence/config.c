@@ -31,6 +31,7 @@ void *sence_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     sence_dir_conf *base = basev, *add = addv, *d = apr_pcalloc(p, sizeof(*d));
 
     d->enabled = PICK_SET(enabled, -1);
+    d->home = PICK(home);
     d->rut_otec = PICK(rut_otec);
     d->token = PICK(token);
     d->env = PICK_SET(env, SENCE_ENV_UNSET);
@@ -114,6 +115,9 @@ void sence_config_remember(cmd_parms *cmd, sence_dir_conf *d)
     sec->conf = d;
     sec->path = cmd->path;
     sec->is_regex = !is_plain_location(cmd);
+    /* where a participant lands when the URL asked for cannot be returned to */
+    if (!sec->is_regex && !d->home && sence_local_url_ok(cmd->path, SENCE_MAX_STORED_URL))
+        d->home = cmd->path;
     sec->where = cmd->directive ? apr_psprintf(cmd->pool, "%s:%d", cmd->directive->filename,
                                                cmd->directive->line_num)
                                 : "?";

@@ -278,16 +278,16 @@ static int wants_page(request_rec *r)
     return 1;
 }
 
-/* The URL the browser asked for, as a local path and query from the request line: never a
- * host, so returning there after SENCE cannot be turned into an open redirect. */
+/* The URL the browser asked for, as a local path and query from the request line, still
+ * %-encoded as it came (sence_local_url_of): never a host, a backslash or a control byte, so
+ * returning there after SENCE can be neither an open redirect nor a broken header. A URL that
+ * is not so (or too long to store) gives the section's own path, or "/". */
 const char *sence_local_url(request_rec *r)
 {
-    request_rec *top = root_request(r);
-    const char *url = apr_uri_unparse(r->pool, &top->parsed_uri, APR_URI_UNP_OMITSITEPART);
+    const sence_dir_conf *d = ap_get_module_config(r->per_dir_config, &sence_module);
+    const char *home = d && d->home ? d->home : "/";
 
-    while (url[0] == '/' && url[1] == '/')
-        url++;
-    return url[0] == '/' ? url : "/";
+    return sence_local_url_of(r->pool, root_request(r)->unparsed_uri, SENCE_MAX_STORED_URL, home);
 }
 
 /* url with one more query parameter. */
@@ -298,12 +298,7 @@ const char *sence_url_with(apr_pool_t *p, const char *url, const char *param)
 
 static void remember_url(request_rec *r, sence_record_t *rec)
 {
-    if (sence_strlcpy(rec->url, sence_local_url(r), sizeof(rec->url)))
-        sence_strlcpy(rec->url,
-                      root_request(r)->uri[0] == '/' && root_request(r)->uri[1] != '/'
-                          ? root_request(r)->uri
-                          : "/",
-                      sizeof(rec->url));
+    sence_strlcpy(rec->url, sence_local_url(r), sizeof(rec->url));
 }
 
 /* SENCE's form for an attempt just stored: the OTEC from the configuration, the rest from

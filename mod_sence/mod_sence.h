@@ -39,7 +39,8 @@ typedef struct {
 } sence_value_t;
 
 typedef struct {
-    int enabled; /* -1 unset */
+    int enabled;      /* -1 unset */
+    const char *home; /* the <Location> path of the section: the fallback local URL */
     const char *rut_otec;
     const char *token;
     sence_env env;

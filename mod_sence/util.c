@@ -286,3 +286,36 @@ int sence_media_type_is(const char *ctype, const char *type)
         s++;
     return *s == '\0' || *s == ';'; /* parameters such as "; charset=UTF-8" */
 }
+
+int sence_local_url_ok(const char *url, apr_size_t max)
+{
+    apr_size_t i, n = url ? strlen(url) : 0;
+
+    /* one leading '/', then not a second one or a backslash (browsers read "//" and "/\\"
+     * as another host) */
+    if (n == 0 || n > max || url[0] != '/' || url[1] == '/' || url[1] == '\\')
+        return 0;
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)url[i];
+        /* printable ASCII only: no control bytes (CR, LF, TAB...), spaces, raw non-ASCII;
+         * no backslash anywhere, nor the characters URLs never hold raw */
+        if (c <= 0x20 || c >= 0x7f || strchr("\\\"<>`{}|^#", c))
+            return 0;
+        if (c == '%' && (sence_hexval(url[i + 1]) < 0 || sence_hexval(url[i + 2]) < 0))
+            return 0;
+    }
+    return 1;
+}
+
+const char *sence_local_url_of(apr_pool_t *p, const char *unparsed_uri, apr_size_t max,
+                               const char *fallback)
+{
+    const char *u = unparsed_uri ? unparsed_uri : "";
+
+    /* an absolute-form request target (http://host/path): keep the path and query only */
+    if (!strncasecmp(u, "http://", 7) || !strncasecmp(u, "https://", 8)) {
+        const char *path = strchr(strstr(u, "//") + 2, '/');
+        u = path ? path : "/";
+    }
+    return sence_local_url_ok(u, max) ? apr_pstrdup(p, u) : fallback;
+}

@@ -44,6 +44,16 @@ int sence_cookie_find(const char *header, const char *name, const char *seps, co
  * ';' allowed, nothing else)? */
 int sence_media_type_is(const char *ctype, const char *type);
 
+/* Is url a safe local URL to return a browser to (a Location header, an href): one leading
+ * '/', no "//" or "/\\" at its start, printable ASCII only, no backslash, well-formed
+ * %-escapes, at most max bytes? */
+int sence_local_url_ok(const char *url, apr_size_t max);
+
+/* The local URL of a request from its raw request target (r->unparsed_uri: still %-encoded,
+ * path and query), if sence_local_url_ok; else fallback. */
+const char *sence_local_url_of(apr_pool_t *p, const char *unparsed_uri, apr_size_t max,
+                               const char *fallback);
+
 /* The value of a hexadecimal digit, or -1. */
 int sence_hexval(char c);
 

@@ -17,8 +17,8 @@
  * SenceMoodleMaxBody bytes) where the policy says it matters: AJAX JSON always, form and
  * multipart fields for entry points that show content by id. The body is handed on to
  * Moodle unchanged. */
-/* The URL the browser asked for, when a rewrite (mod_rewrite, mod_alias) changed it: its path
- * %-decoded, or NULL when it is the same as the one PHP gets. */
+/* The URL the browser asked for, when a rewrite (mod_rewrite) changed it: its path (httpd has
+ * %-decoded r->parsed_uri.path already), or NULL when it is the one PHP gets. */
 static const char *asked_path(request_rec *r, const char **query)
 {
     char *path;
@@ -27,8 +27,6 @@ static const char *asked_path(request_rec *r, const char **query)
     if (!r->parsed_uri.path)
         return NULL;
     path = apr_pstrdup(r->pool, r->parsed_uri.path);
-    if (ap_unescape_url(path) != OK)
-        path = apr_pstrdup(r->pool, r->parsed_uri.path); /* read raw: not in any table */
     ap_getparents(path);
     if (!strcmp(path, r->uri) && !strcmp(*query ? *query : "", r->args ? r->args : ""))
         return NULL;

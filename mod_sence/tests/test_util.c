@@ -107,5 +107,59 @@ int main(void)
     CHECK(!sence_media_type_is("application/x-www-form-urlencoded, text/plain",
                                "application/x-www-form-urlencoded"));
     CHECK(!sence_media_type_is(NULL, "application/x-www-form-urlencoded"));
+    /* local URLs to return to: an open-redirect payload list */
+    {
+        static const char *const bad[] = {
+            "//evil.com/",
+            "/\\evil.com/",
+            "\\evil.com",
+            "/\tevil.com",
+            "/\t/evil.com",
+            "/curso/\r\nSet-Cookie:x=1",
+            "/curso/\n",
+            "/a b",
+            "/a\"><script>",
+            "javascript:alert(1)",
+            "/curso/\x80",
+            "/curso/\xff",
+            "/%zz",
+            "/%4",
+            "",
+            "x/y",
+            "/a#b",
+            "/curso/<b>",
+            "/a\\b",
+        };
+        static const char *const good[] = {
+            "/",
+            "/curso/",
+            "/curso/leccion1.html?q=%C3%B1",
+            "/%5Cevil.com/",
+            "/%09/evil.com",
+            "/%2F%2Fevil.com",
+            "/curso/%0d%0a",
+            "/course/view.php?id=2&section=1",
+            "/curso/javascript:alert(1)",
+            "/a/%22%3E%3Cscript%3E",
+        };
+        char longurl[600];
+        apr_size_t k;
+        for (k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+            CHECK(!sence_local_url_ok(bad[k], 512));
+            CHECK_STR(sence_local_url_of(p, bad[k], 512, "/curso/"), "/curso/");
+        }
+        for (k = 0; k < sizeof(good) / sizeof(good[0]); k++) {
+            CHECK(sence_local_url_ok(good[k], 512));
+            CHECK_STR(sence_local_url_of(p, good[k], 512, "/x/"), good[k]);
+        }
+        memset(longurl, 'a', sizeof(longurl) - 1);
+        longurl[0] = '/';
+        longurl[sizeof(longurl) - 1] = '\0';
+        CHECK_STR(sence_local_url_of(p, longurl, 512, "/curso/"), "/curso/");
+        CHECK_STR(sence_local_url_of(p, "http://host:8080/curso/x?y=1", 512, "/"), "/curso/x?y=1");
+        CHECK_STR(sence_local_url_of(p, "https://host", 512, "/z/"), "/");
+        CHECK(!sence_local_url_ok("http://evil.com/", 512));
+        CHECK_STR(sence_local_url_of(p, "http://evil.com//evil.org/", 512, "/z/"), "/z/");
+    }
     return check_done("util");
 }

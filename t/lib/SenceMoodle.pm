@@ -213,8 +213,10 @@ sub wait_ttl { sleep(TTL + 0.6) }
 
 # ---- httpd configuration (called by t/TEST.PL before Apache::Test configures) ------------
 
+# A free port below Linux's ephemeral range (32768-60999): a port picked from that range can
+# be taken by any outgoing connection before the test listens on it.
 sub free_port {
-    for my $p (map { 20000 + int rand 20000 } 1 .. 50) {
+    for my $p (map { 20000 + int rand 12000 } 1 .. 50) {
         socket(my $s, Socket::PF_INET(), Socket::SOCK_STREAM(), 0) or next;
         my $ok = bind($s, Socket::pack_sockaddr_in($p, Socket::inet_aton('127.0.0.1')));
         close $s;

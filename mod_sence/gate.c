@@ -31,8 +31,9 @@ static const char *eval_value(request_rec *r, const sence_value_t *v, const char
 }
 
 /* Works out who the participant is and which course this is; reason says why not. */
+/* *has_session: set in Moodle mode, which looks the sessions up while deciding; else -1. */
 static sence_who identify(request_rec *r, const sence_dir_conf *d, sence_participant_t *p,
-                          const char **reason)
+                          const char **reason, int *has_session, sence_record_t *session)
 {
     sence_env env = d->env == SENCE_ENV_PRODUCTION ? SENCE_ENV_PRODUCTION : SENCE_ENV_TEST;
     const char *err = NULL, *raw;
@@ -44,7 +45,7 @@ static sence_who identify(request_rec *r, const sence_dir_conf *d, sence_partici
     }
     p->subject = "";
     if (d->moodle.enabled == 1) {
-        sence_who mst = sence_moodle_identify(r, d, p, reason);
+        sence_who mst = sence_moodle_identify(r, d, p, reason, has_session, session);
         /* stored in a fixed-size record: compare what is stored */
         if (p->subject && strlen(p->subject) >= sizeof(((sence_record_t *)NULL)->subject))
             p->subject =
@@ -94,8 +95,9 @@ static identity_t *identity(request_rec *r, const sence_dir_conf *d)
 
     if (!id) {
         id = apr_pcalloc(r->pool, sizeof(*id));
-        id->st = identify(r, d, &id->who, &id->reason);
-        if (id->st == WHO_OK)
+        id->has_session = -1;
+        id->st = identify(r, d, &id->who, &id->reason, &id->has_session, &id->session);
+        if (id->st == WHO_OK && id->has_session < 0)
             id->has_session = sence_gate_session(r, &id->who, &id->session);
         ap_set_module_config(r->request_config, &sence_module, id);
     }

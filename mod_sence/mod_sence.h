@@ -157,8 +157,10 @@ int sence_moodle_check(apr_pool_t *p, server_rec *s, const sence_dir_conf *d, co
 int sence_moodle_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s);
 void sence_moodle_child_init(apr_pool_t *p, server_rec *s);
 void sence_moodle_register(apr_pool_t *p);
+/* WHO_OK: who is the participant of the course the request needs; *has_session says whether
+ * the browser holds its live session (*session: its head), found while deciding. */
 sence_who sence_moodle_identify(request_rec *r, const sence_dir_conf *d, sence_participant_t *who,
-                                const char **reason);
+                                const char **reason, int *has_session, sence_record_t *session);
 
 /* journal.c */
 void sence_journal(request_rec *r, sence_event_t *e);

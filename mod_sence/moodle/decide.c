@@ -141,7 +141,7 @@ static sence_who attribute(request_rec *r, sence_mreq_t *req, const profile_t *p
 }
 
 sence_who sence_moodle_identify(request_rec *r, const sence_dir_conf *d, sence_participant_t *who,
-                                const char **reason)
+                                const char **reason, int *has_session, sence_record_t *session)
 {
     sence_env env = d->env == SENCE_ENV_PRODUCTION ? SENCE_ENV_PRODUCTION : SENCE_ENV_TEST;
     apr_array_header_t *required = apr_array_make(r->pool, 2, sizeof(const gcourse_t *));
@@ -201,8 +201,11 @@ sence_who sence_moodle_identify(request_rec *r, const sence_dir_conf *d, sence_p
         const gcourse_t *g = &APR_ARRAY_IDX(pr.gated, i, gcourse_t);
         sence_participant_t p;
         participant(d, &req, &pr, g, &p);
-        if (pr.run && sence_gate_session(r, &p, &rec))
+        if (pr.run && sence_gate_session(r, &p, &rec)) {
+            if (required->nelts && g == APR_ARRAY_IDX(required, 0, const gcourse_t *))
+                *session = rec; /* the gate's, if every required course has its session */
             continue;
+        }
         APR_ARRAY_PUSH(lacking, apr_int64_t) = g->c.id;
         APR_ARRAY_PUSH(lacking_who, sence_participant_t) = p;
     }
@@ -213,12 +216,14 @@ sence_who sence_moodle_identify(request_rec *r, const sence_dir_conf *d, sence_p
             if (APR_ARRAY_IDX(lacking, j, apr_int64_t) == g->c.id)
                 target = g;
     }
-    if (!required->nelts || (!target && required->nelts)) {
+    *has_session = 0;
+    if (!target) {
         if (lacking->nelts && !r->main)
             sence_mfilter_add(r, d, lacking, lacking_who);
         if (!required->nelts)
             return WHO_PASS;
         target = APR_ARRAY_IDX(required, 0, const gcourse_t *); /* has its session */
+        *has_session = 1;
     } else if (req.truncated) {
         *reason = "";
         return WHO_TOO_LARGE;

@@ -180,15 +180,22 @@ static void unattributed(sence_mreq_t *req, const char *why)
     req->unattributed = 1;
 }
 
-/* clean_param(PARAM_ALPHANUM): letters and digits only */
-static const char *alphanum(apr_pool_t *p, const char *s)
+/* clean_param(): letters and digits, and the characters of extra (PARAM_ALPHANUM: none;
+ * PARAM_ALPHANUMEXT: "_-"). *changed, if given: something was dropped. */
+static const char *clean_alnum(apr_pool_t *p, const char *s, const char *extra, int *changed)
 {
     char *out = apr_palloc(p, strlen(s) + 1), *o = out;
+    int dropped = 0;
 
-    for (; *s; s++)
-        if (isalnum((unsigned char)*s))
+    for (; *s; s++) {
+        if (isalnum((unsigned char)*s) || strchr(extra, *s))
             *o++ = *s;
+        else
+            dropped = 1;
+    }
     *o = '\0';
+    if (changed)
+        *changed = dropped;
     return out;
 }
 
@@ -226,7 +233,8 @@ static void file_path(apr_pool_t *p, sence_mreq_t *req, const char *path, const 
             s++;
         n = strcspn(s, "/\\");
         req->token_kind = MTOKEN_PRIVATE;
-        req->token = alphanum(p, apr_pstrndup(p, s, n)); /* clean_param(PARAM_ALPHANUM) */
+        req->token =
+            clean_alnum(p, apr_pstrndup(p, s, n), "", NULL); /* clean_param(PARAM_ALPHANUM) */
         if (s != path + 1)
             odd |= SENCE_PHP_ODD_PATH;
         path = s + n;
@@ -286,22 +294,6 @@ static void function_call(apr_pool_t *p, sence_mreq_t *req, const char *name,
                                       "attempt argument", NULL));
 }
 
-/* PARAM_ALPHANUMEXT, as service.php cleans a method name. */
-static const char *alphanumext(apr_pool_t *p, const char *s, int *changed)
-{
-    char *out = apr_palloc(p, strlen(s) + 1), *o = out;
-
-    *changed = 0;
-    for (; *s; s++) {
-        if (isalnum((unsigned char)*s) || *s == '_' || *s == '-')
-            *o++ = *s;
-        else
-            *changed = 1;
-    }
-    *o = '\0';
-    return out;
-}
-
 static void classify_ajax(apr_pool_t *p, sence_mreq_t *req)
 {
     const sence_json_t *calls = req->json;
@@ -323,7 +315,7 @@ static void classify_ajax(apr_pool_t *p, sence_mreq_t *req)
             unattributed(req, "an AJAX call without a method name");
             continue;
         }
-        clean = alphanumext(p, name->str, &changed);
+        clean = clean_alnum(p, name->str, "_-", &changed);
         if (changed)
             req->odd |= SENCE_PHP_ODD_JSON; /* Moodle would call another name than written */
         function_call(p, req, clean, args ? args : calls /* no args: none found */);
@@ -377,7 +369,8 @@ void sence_moodle_classify(apr_pool_t *p, sence_mreq_t *req)
         if (tok) {
             req->token_kind = MTOKEN_WS;
             /* webservice/pluginfile.php cleans it (PARAM_ALPHANUM); the servers do not */
-            req->token = ends_with(req->script, "/pluginfile.php") ? alphanum(p, tok) : tok;
+            req->token =
+                ends_with(req->script, "/pluginfile.php") ? clean_alnum(p, tok, "", NULL) : tok;
         } else if ((v = var_last(req, "wsusername")) != NULL) {
             req->token_kind = MTOKEN_USERNAME;
             req->token = v;

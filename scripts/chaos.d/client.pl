@@ -1,0 +1,189 @@
+#!/usr/bin/perl
+# The participants of scripts/chaos, as a browser does it, against the private server
+# (mod_sence + the bundled simulator on 127.0.0.1). Core Perl only (HTTP::Tiny); every request
+# has a timeout, nothing is retried. The identity is the X-Bench-Run header of the gated
+# location (scripts/lib/bench/conf.sh: SenceRun "%{HTTP:X-Bench-Run}").
+#
+#   client.pl login    --base B --path P --password PW --marker M RUN...
+#       a real round trip per RUN: GET the gated URL (gate page), POST its form to the
+#       simulator's IniciarSesion, log in there, POST the simulator's auto-POST form to
+#       UrlRetoma (303 + cookie), GET the URL again (must serve M). Prints "RUN<TAB>cookie"
+#       per success; a failure is one line "FAIL RUN reason" on stderr. Exit 1 if any failed.
+#   client.pl check    --base B --path P --marker M FILE
+#       GETs P once per "RUN<TAB>cookie" line of FILE. Prints
+#       "CHECK total=N kept=N gate=N s4xx=N s5xx=N other=N error=N" and "LOST RUN what" lines.
+#   client.pl pending  --base B --path P --state FILE RUN
+#       the first half of a login: the gate page (a pending attempt in the store) and the
+#       simulator's IniciarSesion; the simulator's login form goes to FILE.
+#   client.pl complete --base B --path P --password PW --marker M --state FILE
+#       the second half: log in at the simulator, POST its auto-POST form to UrlRetoma. Prints
+#       "COMPLETE status=N location=URL opens=0|1"; exit 0 only on 303 to B.P whose cookie
+#       opens P (serves M).
+use strict;
+use warnings;
+use Getopt::Long qw(GetOptionsFromArray);
+use HTTP::Tiny ();
+
+my $cmd = shift @ARGV // '';
+my %o = (password => '', marker => '');
+GetOptionsFromArray(\@ARGV, \%o, 'base=s', 'path=s', 'password=s', 'marker=s', 'state=s')
+    or die "client.pl: bad options\n";
+die "client.pl: --base and --path are required\n" unless $o{base} && $o{path};
+my $url = $o{base} . $o{path};
+my $http = HTTP::Tiny->new(max_redirect => 0, timeout => 10, agent => 'mod_sence-chaos/1',
+                           keep_alive => 1);
+
+sub unescape {
+    my $s = shift;
+    $s =~ s/&quot;/"/g;
+    $s =~ s/&#0*39;/'/g;
+    $s =~ s/&lt;/</g;
+    $s =~ s/&gt;/>/g;
+    $s =~ s/&#(\d+);/chr($1)/ge;
+    $s =~ s/&amp;/&/g;
+    return $s;
+}
+
+# The first <form> whose action matches $want: (absolute action, [[name, value]...]) or ().
+sub form_of {
+    my ($html, $want) = @_;
+    while ($html =~ m{<form\b([^>]*)>(.*?)</form>}gs) {
+        my ($attrs, $body) = ($1, $2);
+        my ($action) = $attrs =~ /\baction="([^"]*)"/ or next;
+        $action = unescape($action);
+        next unless $action =~ $want;
+        $action = $o{base} . $action if $action =~ m{\A/};
+        my @fields;
+        while ($body =~ /<input\b([^>]*)>/g) {
+            my $a = $1;
+            my ($n) = $a =~ /\bname="([^"]*)"/ or next;
+            my ($v) = $a =~ /\bvalue="([^"]*)"/;
+            push @fields, [unescape($n), unescape($v // '')];
+        }
+        return ($action, \@fields);
+    }
+    return ();
+}
+
+sub post_form {
+    my ($action, $fields, %extra) = @_;
+    my @pairs = map { $_->[0] => (exists $extra{ $_->[0] } ? $extra{ $_->[0] } : $_->[1]) } @$fields;
+    return $http->post_form($action, \@pairs);
+}
+
+sub status_of { my $r = shift; return $r->{status} == 599 ? "connection error: " . ($r->{content} // '') : "HTTP $r->{status}" }
+
+# The first half: gate page, IniciarSesion. (login form action, fields, RunAlumno) or dies.
+sub start_login {
+    my $run = shift;
+    my $gate = $http->get($url, { headers => { 'X-Bench-Run' => $run } });
+    die "gate page: " . status_of($gate) . "\n" unless $gate->{status} == 200;
+    my ($start, $gf) = form_of($gate->{content}, qr{/Registro/IniciarSesion\z})
+        or die "gate page: no IniciarSesion form\n";
+    my $sim = post_form($start, $gf);
+    die "IniciarSesion: " . status_of($sim) . "\n" unless $sim->{status} == 200;
+    my ($login, $lf) = form_of($sim->{content}, qr{/Registro/Login\z})
+        or die "IniciarSesion: no login form (the simulator refused the start)\n";
+    return ($login, $lf, $run);
+}
+
+# The second half: login at the simulator, the auto-POST to UrlRetoma. The callback's answer.
+sub finish_login {
+    my ($login, $lf, $run) = @_;
+    my $back = post_form($login, $lf, run => $run, clave => $o{password});
+    die "simulator login: " . status_of($back) . "\n" unless $back->{status} == 200;
+    my ($retoma, $rf) = form_of($back->{content}, qr{/(?:retoma|error)\z})
+        or die "simulator login: no auto-POST form\n";
+    if ($retoma !~ m{/retoma\z}) {
+        my %e = map { @$_ } @$rf;
+        die "the simulator refused the login: GlosaError " . ($e{GlosaError} // '?') . "\n";
+    }
+    return post_form($retoma, $rf);
+}
+
+sub cookie_of {
+    my $res = shift;
+    my $sc = $res->{headers}{'set-cookie'} // '';
+    my ($c) = grep { /\Asence_/ } map { (split /;/, $_)[0] } (ref $sc ? @$sc : ($sc));
+    return $c;
+}
+
+sub opens {
+    my ($run, $cookie) = @_;
+    my $page = $http->get($url, { headers => { 'X-Bench-Run' => $run, Cookie => $cookie } });
+    return ($page, $page->{status} == 200 && index($page->{content}, $o{marker}) >= 0);
+}
+
+if ($cmd eq 'login') {
+    my $failed = 0;
+    for my $run (@ARGV) {
+        my $cookie = eval {
+            my $cb = finish_login(start_login($run));
+            die "callback: " . status_of($cb) . " (want 303)\n" unless $cb->{status} == 303;
+            my $c = cookie_of($cb) or die "callback: no sence_ cookie\n";
+            my ($page, $ok) = opens($run, $c);
+            die "the new session does not open the course (" . status_of($page) . ")\n" unless $ok;
+            $c;
+        };
+        if (defined $cookie) {
+            print "$run\t$cookie\n";
+        } else {
+            (my $why = $@) =~ s/\s+\z//;
+            print STDERR "FAIL $run $why\n";
+            $failed++;
+        }
+    }
+    exit($failed ? 1 : 0);
+} elsif ($cmd eq 'check') {
+    my $file = shift @ARGV or die "client.pl check: no file\n";
+    open my $fh, '<', $file or die "client.pl: $file: $!\n";
+    my %n = map { $_ => 0 } qw(total kept gate s4xx s5xx other error);
+    my @lost;
+    while (my $line = <$fh>) {
+        my ($run, $cookie) = $line =~ /\A(\S+)\t(\S+)/ or next;
+        $n{total}++;
+        my ($page, $ok) = opens($run, $cookie);
+        my $s = $page->{status};
+        if ($ok) { $n{kept}++; next }
+        my $what;
+        if ($s == 599) { $n{error}++; $what = 'connection error' }
+        elsif ($s >= 500) { $n{s5xx}++; $what = "HTTP $s" }
+        elsif ($s >= 400) { $n{s4xx}++; $what = "HTTP $s" }
+        elsif ($s == 200 && index($page->{content}, 'IdSesionAlumno') >= 0) { $n{gate}++; $what = 'gate page' }
+        else { $n{other}++; $what = "HTTP $s" }
+        push @lost, "LOST $run $what";
+    }
+    print join(' ', 'CHECK', map { "$_=$n{$_}" } qw(total kept gate s4xx s5xx other error)), "\n";
+    print "$_\n" for @lost;
+    exit 0;
+} elsif ($cmd eq 'pending') {
+    my $run = shift @ARGV or die "client.pl pending: no RUN\n";
+    die "client.pl pending: --state is required\n" unless $o{state};
+    my ($login, $lf) = eval { start_login($run) };
+    if (!$login) { print STDERR "FAIL $run $@"; exit 1 }
+    open my $fh, '>', $o{state} or die "client.pl: $o{state}: $!\n";
+    print $fh "$run\n$login\n";
+    print $fh "$_->[0]\t$_->[1]\n" for @$lf;
+    close $fh or die "client.pl: $o{state}: $!\n";
+    my %f = map { @$_ } @$lf;
+    print "PENDING $run IdSesionAlumno=", ($f{IdSesionAlumno} // '?'), "\n";
+    exit 0;
+} elsif ($cmd eq 'complete') {
+    die "client.pl complete: --state is required\n" unless $o{state};
+    open my $fh, '<', $o{state} or die "client.pl: $o{state}: $!\n";
+    chomp(my $run = <$fh>);
+    chomp(my $login = <$fh>);
+    my @lf;
+    while (my $l = <$fh>) { chomp $l; my ($n, $v) = split /\t/, $l, 2; push @lf, [$n, $v // ''] }
+    my $cb = eval { finish_login($login, \@lf, $run) };
+    if (!$cb) { (my $why = $@) =~ s/\s+\z//; print "COMPLETE status=none location= opens=0 ($why)\n"; exit 1 }
+    my $loc = $cb->{headers}{location} // '';
+    my $ok = 0;
+    if ($cb->{status} == 303 && $loc eq $url) {
+        my $c = cookie_of($cb);
+        $ok = $c && (opens($run, $c))[1] ? 1 : 0;
+    }
+    print "COMPLETE status=$cb->{status} location=$loc opens=$ok\n";
+    exit($ok ? 0 : 1);
+}
+die "usage: client.pl login|check|pending|complete --base B --path P ...\n";

@@ -125,12 +125,21 @@ static void set_cookie(request_rec *r, const sence_record_t *session)
                      session->id, apr_time_sec(session->lifetime), secure ? "; Secure" : ""));
 }
 
+/* What the browser sent with an accepted callback, and whether it looks like SENCE's page. */
+typedef struct {
+    sence_provenance_t seen;
+    const char *suspect;
+} heard_t;
+
 static void journal_outcome(request_rec *r, sence_event ev, const sence_record_t *rec,
-                            const char *id_alumno, apr_array_header_t *codes, int ended)
+                            const char *id_alumno, apr_array_header_t *codes, int ended,
+                            const heard_t *h)
 {
     sence_event_t e;
 
     memset(&e, 0, sizeof(e));
+    e.seen = &h->seen;
+    e.suspect = h->suspect;
     e.ev = ev;
     e.rec = rec;
     e.id_sesion_alumno = id_alumno;
@@ -139,7 +148,8 @@ static void journal_outcome(request_rec *r, sence_event ev, const sence_record_t
     sence_journal(r, &e);
 }
 
-static int start_session(request_rec *r, const sence_record_t *attempt, const sence_callback_t *cb)
+static int start_session(request_rec *r, const sence_record_t *attempt, const sence_callback_t *cb,
+                         const heard_t *h)
 {
     sence_srv_conf *sc = ap_get_module_config(r->server->module_config, &sence_module);
     apr_time_t now = apr_time_now();
@@ -165,7 +175,7 @@ static int start_session(request_rec *r, const sence_record_t *attempt, const se
                   SLOG(3003) "SENCE session started: RUN %s CodSence '%s' CodigoCurso '%s' "
                              "linea %d IdSesionSence %s FechaHora '%s' ZonaHoraria '%s'",
                   s.run, s.cod_sence, s.codigo_curso, s.linea, s.id_sence, s.fecha_hora, s.zona);
-    journal_outcome(r, SENCE_EV_START_OK, &s, attempt->id, NULL, 0);
+    journal_outcome(r, SENCE_EV_START_OK, &s, attempt->id, NULL, 0, h);
     s.lifetime = attempt->lifetime;
     set_cookie(r, &s);
     location = apr_pstrcat(r->pool, sc->public_url, back_to(attempt), NULL);
@@ -219,7 +229,8 @@ static sence_record_t as_answered(const sence_record_t *attempt, const sence_cal
     return rec;
 }
 
-static int closed(request_rec *r, const sence_record_t *attempt, const sence_callback_t *cb)
+static int closed(request_rec *r, const sence_record_t *attempt, const sence_callback_t *cb,
+                  const heard_t *h)
 {
     const char *id_sence = attempt->id_sence;
     sence_record_t answered = as_answered(attempt, cb);
@@ -233,7 +244,7 @@ static int closed(request_rec *r, const sence_record_t *attempt, const sence_cal
                                  "(GlosaError %s)%s",
                       id_sence, attempt->run, attempt->codigo_curso, cb->glosa,
                       ended ? ": SENCE has no open session, ended locally too" : "");
-        journal_outcome(r, SENCE_EV_CLOSE_ERROR, &answered, attempt->id, cb->codes, ended);
+        journal_outcome(r, SENCE_EV_CLOSE_ERROR, &answered, attempt->id, cb->codes, ended, h);
         return sence_page_errors(
             r, cb->codes, ended ? "/" : sence_url_with(r->pool, back_to(attempt), "sence_cerrar=1"),
             1);
@@ -244,7 +255,7 @@ static int closed(request_rec *r, const sence_record_t *attempt, const sence_cal
                              "linea %d IdSesionSence %s",
                   attempt->run, attempt->cod_sence, attempt->codigo_curso, attempt->linea,
                   id_sence);
-    journal_outcome(r, SENCE_EV_CLOSE_OK, &answered, attempt->id, NULL, 0);
+    journal_outcome(r, SENCE_EV_CLOSE_OK, &answered, attempt->id, NULL, 0, h);
     return sence_page_message(r, HTTP_OK, "Sesión SENCE cerrada",
                               "Su sesión SENCE fue cerrada correctamente. Para volver al curso "
                               "deberá iniciar una nueva sesión SENCE.",
@@ -253,9 +264,11 @@ static int closed(request_rec *r, const sence_record_t *attempt, const sence_cal
 
 static int on_callback(request_rec *r, callback_t how)
 {
+    sence_srv_conf *sc = ap_get_module_config(r->server->module_config, &sence_module);
     apr_table_t *form = NULL;
     sence_callback_t cb;
     sence_record_t attempt;
+    heard_t h;
     const char *why, *field;
     apr_status_t rv;
     int status;
@@ -277,6 +290,21 @@ static int on_callback(request_rec *r, callback_t how)
         return reject(r, REJECT_MALFORMED, why, NULL);
     cb.kind_error = how.kind == SENCE_CB_ERROR;
     cb.glosa = apr_table_get(form, "GlosaError");
+    memset(&h, 0, sizeof(h));
+    h.seen.origin = sence_provenance_value(r->pool, apr_table_get(r->headers_in, "Origin"));
+    h.seen.fetch_site =
+        sence_provenance_value(r->pool, apr_table_get(r->headers_in, "Sec-Fetch-Site"));
+    h.seen.fetch_mode =
+        sence_provenance_value(r->pool, apr_table_get(r->headers_in, "Sec-Fetch-Mode"));
+    /* strict: refused before the attempt is taken, so a page elsewhere cannot use it up */
+    if (sc->origin_strict == 1 && h.seen.origin && strcmp(h.seen.origin, "null") != 0 &&
+        !sence_origin_in(h.seen.origin, sc->sence_origins))
+        return reject(r, REJECT_MISMATCH,
+                      apr_psprintf(r->pool,
+                                   "Origin '%s' is neither SENCE's nor null "
+                                   "(SenceCallbackOrigin strict)",
+                                   h.seen.origin),
+                      cb.id_alumno);
     rv =
         sence_store_take(sence_store(), SENCE_KIND_ATTEMPT, cb.id_alumno, apr_time_now(), &attempt);
     if (rv == APR_TIMEUP)
@@ -285,6 +313,10 @@ static int on_callback(request_rec *r, callback_t how)
         return reject(r, REJECT_UNKNOWN,
                       "no pending attempt has this IdSesionAlumno (unknown, forged or already "
                       "used)",
+                      cb.id_alumno);
+    if (attempt.issuer != sence_issuer(sc->public_url))
+        return reject(r, REJECT_MISMATCH,
+                      "the attempt was made under another SencePublicURL than this server's",
                       cb.id_alumno);
     if (((attempt.flags & SENCE_FLAG_CLOSE) != 0) != how.closing)
         return reject(r, REJECT_MISMATCH,
@@ -298,17 +330,29 @@ static int on_callback(request_rec *r, callback_t how)
                                    "discarded",
                                    field, attempt.run),
                       cb.id_alumno);
+    h.seen.since = apr_time_now() - attempt.created;
+    if ((h.suspect = sence_provenance_suspect(r->pool, &h.seen, sc->sence_origins)) != NULL) {
+        sence_store_count_suspect(sence_store(), how.closing);
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                      SLOG(3009) "callback %s for RUN %s accepted but suspect (%s): Origin %s, "
+                                 "Sec-Fetch-Site %s, Sec-Fetch-Mode %s, %" APR_TIME_T_FMT
+                                 " s after the gate page; SENCE's page posts cross-site after "
+                                 "the participant authenticated",
+                      r->uri, attempt.run, h.suspect, h.seen.origin ? h.seen.origin : "-",
+                      h.seen.fetch_site ? h.seen.fetch_site : "-",
+                      h.seen.fetch_mode ? h.seen.fetch_mode : "-", apr_time_sec(h.seen.since));
+    }
     if (how.closing)
-        return closed(r, &attempt, &cb);
+        return closed(r, &attempt, &cb, &h);
     if (how.kind == SENCE_CB_SUCCESS)
-        return start_session(r, &attempt, &cb);
+        return start_session(r, &attempt, &cb, &h);
     ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
                   SLOG(3006) "SENCE refused to start a session: RUN %s CodSence '%s' "
                              "CodigoCurso '%s' linea %d GlosaError '%s'",
                   attempt.run, attempt.cod_sence, attempt.codigo_curso, attempt.linea, cb.glosa);
     {
         sence_record_t answered = as_answered(&attempt, &cb);
-        journal_outcome(r, SENCE_EV_START_ERROR, &answered, attempt.id, cb.codes, 0);
+        journal_outcome(r, SENCE_EV_START_ERROR, &answered, attempt.id, cb.codes, 0, &h);
     }
     return sence_page_errors(r, cb.codes, back_to(&attempt), 0);
 }

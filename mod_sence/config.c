@@ -57,6 +57,7 @@ void *sence_create_srv_conf(apr_pool_t *p, server_rec *s)
 
     (void)s;
     sc->sections = apr_array_make(p, 4, sizeof(sence_section_t));
+    sc->origin_strict = -1;
     sence_moodle_srv_init(p, &sc->moodle);
     return sc;
 }
@@ -69,6 +70,7 @@ void *sence_merge_srv_conf(apr_pool_t *p, void *basev, void *addv)
     sc->public_url = PICK(public_url);
     sc->public_url_here = add->public_url_here;
     sc->cache_size = PICK_SET(cache_size, 0);
+    sc->origin_strict = PICK_SET(origin_strict, -1);
     sc->sections = add->sections;
     sence_moodle_srv_merge(p, &sc->moodle, &base->moodle, &add->moodle);
     return sc;
@@ -309,6 +311,20 @@ static sence_srv_conf *srv(cmd_parms *cmd)
     return ap_get_module_config(cmd->server->module_config, &sence_module);
 }
 
+static const char *set_callback_origin(cmd_parms *cmd, void *dv, const char *arg)
+{
+    (void)dv;
+    if (!strcasecmp(arg, "strict"))
+        srv(cmd)->origin_strict = 1;
+    else if (!strcasecmp(arg, "off"))
+        srv(cmd)->origin_strict = 0;
+    else
+        return "SenceCallbackOrigin: use 'off' (flag callbacks from elsewhere, the default) or "
+               "'strict' (refuse a callback whose Origin is present and is neither SENCE's nor "
+               "null)";
+    return NULL;
+}
+
 static const char *set_callback_path(cmd_parms *cmd, void *dv, const char *arg)
 {
     const char *why = sence_check_callback_path(arg);
@@ -376,6 +392,9 @@ const command_rec sence_cmds[] = {
                   RSRC_CONF | ACCESS_CONF, "How long a SENCE session opens the course"),
     AP_INIT_TAKE1("SenceLoginTimeout", set_duration, DIR_OFFSET(login_timeout),
                   RSRC_CONF | ACCESS_CONF, "How long a login sent to SENCE may take"),
+    AP_INIT_TAKE1("SenceCallbackOrigin", set_callback_origin, NULL, RSRC_CONF,
+                  "off (default: flag callbacks whose Origin is not SENCE's) or strict (refuse "
+                  "them)"),
     AP_INIT_TAKE1("SenceCallbackPath", set_callback_path, NULL, RSRC_CONF,
                   "URI path whose children receive SENCE's callbacks (default /sence)"),
     AP_INIT_TAKE1("SencePublicURL", set_public_url, NULL, RSRC_CONF,
@@ -466,11 +485,24 @@ static const char *check_section(apr_pool_t *p, server_rec *s, const sence_dir_c
     return NULL;
 }
 
+/* The origin of the section's SENCE endpoint joins the server's list (callbacks from it are
+ * SENCE's page). */
+static void add_origin(apr_pool_t *p, sence_srv_conf *sc, const sence_dir_conf *d)
+{
+    const char *o = sence_origin_of(p, sence_base_url(d->env, d->endpoint));
+
+    if (!o || sence_origin_in(o, sc->sence_origins))
+        return;
+    APR_ARRAY_PUSH(sc->sence_origins, const char *) = o;
+}
+
 static int check_gated(apr_pool_t *p, server_rec *s, const sence_dir_conf *d, const char *path,
                        const char *where)
 {
     const char *why;
 
+    if (d->enabled == 1)
+        add_origin(p, ap_get_module_config(s->module_config, &sence_module), d);
     if (d->enabled != 1 || (why = check_section(p, s, d)) == NULL)
         return OK;
     ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, SLOG(1002) "gated section %s (%s): %s", path, where,
@@ -484,6 +516,7 @@ static int check_server(apr_pool_t *p, server_rec *s, sence_srv_conf *sc)
     int i, gated = defaults->enabled == 1;
     const char *why;
 
+    sc->sence_origins = apr_array_make(p, 2, sizeof(const char *));
     if (check_gated(p, s, defaults, "(server)", s->defn_name ? s->defn_name : "?") != OK)
         return HTTP_INTERNAL_SERVER_ERROR;
     for (i = 0; i < sc->sections->nelts; i++) {

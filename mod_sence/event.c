@@ -5,10 +5,10 @@
 const char *sence_event_name(sence_event ev)
 {
     static const char *const names[SENCE_EV_COUNT] = {
-        "login_sent",      "start_ok",      "start_error",       "close_sent",
-        "close_ok",        "close_error",   "session_expired",   "login_abandoned",
-        "session_evicted", "login_evicted", "callback_rejected", "close_abandoned",
-        "close_evicted",
+        "login_sent",      "start_ok",         "start_error",       "close_sent",
+        "close_ok",        "close_error",      "session_expired",   "login_abandoned",
+        "session_evicted", "login_evicted",    "callback_rejected", "close_abandoned",
+        "close_evicted",   "session_replaced", "login_replaced",    "close_replaced",
     };
     return ev < SENCE_EV_COUNT ? names[ev] : "unknown";
 }
@@ -122,6 +122,16 @@ const char *sence_event_json(apr_pool_t *p, const sence_event_t *e)
         APR_ARRAY_PUSH(parts, const char *) = ",\"ended\":true";
     if (e->reason)
         APR_ARRAY_PUSH(parts, const char *) = field(p, "reason", e->reason);
+    if (e->seen) {
+        APR_ARRAY_PUSH(parts, const char *) = field(p, "origin", e->seen->origin);
+        APR_ARRAY_PUSH(parts, const char *) = field(p, "fetch_site", e->seen->fetch_site);
+        APR_ARRAY_PUSH(parts, const char *) = field(p, "fetch_mode", e->seen->fetch_mode);
+        APR_ARRAY_PUSH(parts, const char *) =
+            apr_psprintf(p, ",\"seconds\":%" APR_TIME_T_FMT,
+                         e->seen->since > 0 ? apr_time_sec(e->seen->since) : 0);
+    }
+    if (e->suspect)
+        APR_ARRAY_PUSH(parts, const char *) = field(p, "suspect", e->suspect);
     if (e->ip)
         APR_ARRAY_PUSH(parts, const char *) = field(p, "ip", e->ip);
     APR_ARRAY_PUSH(parts, const char *) = "}\n";

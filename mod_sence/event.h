@@ -2,6 +2,7 @@
 #ifndef SENCE_EVENT_H
 #define SENCE_EVENT_H
 
+#include "provenance.h"
 #include "store.h"
 
 typedef struct {
@@ -13,6 +14,8 @@ typedef struct {
     const apr_array_header_t *codes; /* GlosaError codes (ints), or NULL */
     const char *reason;              /* why a callback was rejected, or NULL */
     int ended;                       /* close_error that ended the local session anyway */
+    const sence_provenance_t *seen;  /* accepted callbacks: what the browser sent */
+    const char *suspect;             /* ... and why it does not look like SENCE's page */
 } sence_event_t;
 
 const char *sence_event_name(sence_event ev);

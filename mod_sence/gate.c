@@ -212,6 +212,7 @@ static int course_cookie(request_rec *r, const char *name, char id[SENCE_ID_LEN 
  * compared as the fixed-size record stores it. */
 int sence_gate_session(request_rec *r, const sence_participant_t *p, sence_record_t *rec)
 {
+    sence_srv_conf *sc = ap_get_module_config(r->server->module_config, &sence_module);
     char name[SENCE_COOKIE_NAME_SIZE], id[SENCE_ID_LEN + 1], subject[sizeof(rec->subject)];
 
     sence_cookie_name(name, p->cod_sence, p->codigo_curso, p->linea);
@@ -226,6 +227,13 @@ int sence_gate_session(request_rec *r, const sence_participant_t *p, sence_recor
                       SLOG(2003) "session cookie of RUN %s (%s) presented by RUN %s (%s): not "
                                  "honoured",
                       rec->run, rec->subject, p->run, p->subject);
+        return 0;
+    }
+    if (rec->issuer != sence_issuer(sc->public_url)) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      SLOG(2016) "session cookie of RUN %s issued under another SencePublicURL "
+                                 "than this server's (%s): not honoured",
+                      rec->run, sc->public_url);
         return 0;
     }
     return strcmp(rec->cod_sence, p->cod_sence) == 0 &&
@@ -341,6 +349,7 @@ static int send_to_sence(request_rec *r, const sence_dir_conf *d, const sence_pa
     rec.created = now;
     rec.expires = now + sence_login_timeout(d);
     rec.lifetime = sence_lifetime(d);
+    rec.issuer = sence_issuer(sc->public_url);
     if ((rv = sence_store_put(sence_store(), SENCE_KIND_ATTEMPT, &rec, now)) != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, SLOG(2004) "cannot record a login attempt");
         return sence_page_message(r, HTTP_SERVICE_UNAVAILABLE, "Servicio no disponible",

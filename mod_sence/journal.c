@@ -107,7 +107,8 @@ static void reaped(void *baton, sence_event ev, const sence_record_t *rec)
     e.time = apr_time_now();
     e.rec = rec;
     /* a session's own id is its cookie: the journal names the IdSesionAlumno it began with */
-    if (ev == SENCE_EV_SESSION_EXPIRED || ev == SENCE_EV_SESSION_EVICTED)
+    if (ev == SENCE_EV_SESSION_EXPIRED || ev == SENCE_EV_SESSION_EVICTED ||
+        ev == SENCE_EV_SESSION_REPLACED)
         e.id_sesion_alumno = rec->ref;
     write_line(s, p, &e);
     apr_pool_destroy(p);

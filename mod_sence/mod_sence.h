@@ -11,6 +11,7 @@
 #include "settings.h"
 #include "store.h"
 #include "event.h"
+#include "provenance.h"
 
 #if defined(APLOG_USE_MODULE) && !defined(SENCE_MODULE_RECORD)
 APLOG_USE_MODULE(sence);
@@ -73,7 +74,9 @@ typedef struct {
     apr_array_header_t *sections; /* sence_section_t */
     sence_moodle_srv_t moodle;
     const char *journal; /* SenceJournal, main server only */
+    int origin_strict;   /* SenceCallbackOrigin strict: 1, off: 0, unset: -1 */
     /* derived at startup */
+    apr_array_header_t *sence_origins; /* origins of the SENCE endpoints gated sections use */
     const char *url_retoma;
     const char *url_error;
     const char *url_close;

@@ -138,6 +138,13 @@ static void metrics(request_rec *r, const sence_store_stats_t *st, apr_hash_t *c
     for (i = 0; i < SENCE_EV_COUNT; i++)
         ap_rprintf(r, "sence_events_total{event=\"%s\"} %u\n", sence_event_name((sence_event)i),
                    st->events[i]);
+    ap_rprintf(r,
+               "# HELP sence_suspect_callbacks_total Accepted callbacks that did not look like "
+               "SENCE's page (Origin, Sec-Fetch-*, timing).\n"
+               "# TYPE sence_suspect_callbacks_total counter\n"
+               "sence_suspect_callbacks_total{kind=\"start\"} %u\n"
+               "sence_suspect_callbacks_total{kind=\"close\"} %u\n",
+               st->suspect[0], st->suspect[1]);
     ap_rputs("# HELP sence_glosa_errors_total GlosaError codes received from SENCE.\n"
              "# TYPE sence_glosa_errors_total counter\n",
              r);
@@ -185,6 +192,7 @@ static void json(request_rec *r, const sence_store_stats_t *st, apr_hash_t *cour
     ap_rputs("],\"events\":{", r);
     for (i = 0; i < SENCE_EV_COUNT; i++)
         ap_rprintf(r, "%s\"%s\":%u", i ? "," : "", sence_event_name((sence_event)i), st->events[i]);
+    ap_rprintf(r, "},\"suspect\":{\"start\":%u,\"close\":%u", st->suspect[0], st->suspect[1]);
     ap_rputs("},\"errors\":{", r);
     for (first = 1, i = 0; i < SENCE_CODE_SLOTS; i++) {
         if (!st->codes[i])
@@ -254,7 +262,12 @@ static void html(request_rec *r, const sence_store_stats_t *st, apr_hash_t *cour
     for (i = 0; i < SENCE_EV_COUNT; i++)
         ap_rprintf(r, "<tr><td>%s</td><td>%u</td></tr>\n", sence_event_name((sence_event)i),
                    st->events[i]);
-    ap_rputs("</table>\n<h2>SENCE error codes</h2>\n<table border=\"1\">\n", r);
+    ap_rprintf(r,
+               "</table>\n<h2>Suspect callbacks</h2>\n<p>%u session starts and %u closes were "
+               "accepted from a browser request that did not look like SENCE's page (see the "
+               "journal's <code>suspect</code> field).</p>\n",
+               st->suspect[0], st->suspect[1]);
+    ap_rputs("<h2>SENCE error codes</h2>\n<table border=\"1\">\n", r);
     for (i = 0; i < SENCE_CODE_SLOTS; i++)
         if (st->codes[i])
             ap_rprintf(

@@ -4,23 +4,31 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define STORE_MAGIC APR_UINT64_C(0x53454e4345535435) /* "SENCEST5" */
-#define MAX_REAPED 8
+#define STORE_MAGIC APR_UINT64_C(0x53454e4345535436) /* "SENCEST6" */
+#define MAX_REAPED 16
+#define EVICT_WINDOW 8
 #define SWEEP_MAX 256
 #define SWEEP_MIN_VISITS 1024
 #define NIL 0xffffffffu
 #define LINE 64
 
-/* Links first, then the record's head: a lookup reads the first three cache lines of a slot,
- * which starts on a cache line. */
+/* The hash link and kind first, then the record's head: a lookup reads the first three cache
+ * lines of a slot, which starts on a cache line. The other links, used under the lock only,
+ * come after the record. */
+#define LINKS (6 * sizeof(apr_uint32_t))
 typedef struct {
     apr_uint32_t hash_next;
-    apr_int32_t kind;  /* -1 when free */
+    apr_int32_t kind; /* -1 when free */
+    sence_record_t rec;
     apr_uint32_t prev; /* kind list, or free list via next */
     apr_uint32_t next;
-    sence_record_t rec;
-    char pad[(LINE - (4 * sizeof(apr_uint32_t) + sizeof(sence_record_t)) % LINE) % LINE];
+    apr_uint32_t owner_next; /* the chain of the record's owner bucket */
+    apr_uint32_t owned;      /* 1 when on an owner chain (the record names a participant) */
+    char pad[(LINE - (LINKS + sizeof(sence_record_t)) % LINE) % LINE];
 } slot_t;
+
+/* What the gate's lookup reads stays within the first three cache lines of a slot. */
+typedef char head_fits_three_lines[offsetof(slot_t, rec) + SENCE_RECORD_HEAD <= 3 * LINE ? 1 : -1];
 
 typedef struct {
     apr_uint32_t head;
@@ -44,6 +52,7 @@ typedef struct {
 struct sence_store_t {
     header_t *h;
     apr_uint32_t *buckets;
+    apr_uint32_t *owners; /* owner buckets: a participant's records, for the bounds */
     slot_t *slots;
     apr_global_mutex_t *mutex;
     sence_store_reap_fn *on_reap;
@@ -94,9 +103,14 @@ static apr_size_t align_line(apr_size_t n)
 
 /* The segment starts on a page (shared memory is page-aligned), so offsets that are
  * multiples of a cache line put every slot at the start of one. */
-static apr_size_t slots_offset(apr_uint32_t capacity)
+static apr_size_t owners_offset(apr_uint32_t capacity)
 {
     return align_line(sizeof(header_t)) + align_line(sizeof(apr_uint32_t) * bucket_count(capacity));
+}
+
+static apr_size_t slots_offset(apr_uint32_t capacity)
+{
+    return owners_offset(capacity) + align_line(sizeof(apr_uint32_t) * bucket_count(capacity));
 }
 
 apr_size_t sence_store_bytes(apr_uint32_t capacity)
@@ -111,6 +125,7 @@ static sence_store_t *wrap(apr_pool_t *p, void *base, apr_global_mutex_t *mutex)
 
     s->h = base;
     s->buckets = (apr_uint32_t *)(b + align_line(sizeof(header_t)));
+    s->owners = (apr_uint32_t *)(b + owners_offset(s->h->capacity));
     s->slots = (slot_t *)(b + slots_offset(s->h->capacity));
     s->mutex = mutex;
     return s;
@@ -134,7 +149,7 @@ sence_store_t *sence_store_format(apr_pool_t *p, void *base, apr_uint32_t capaci
     h->stats.capacity = capacity;
     s = wrap(p, base, mutex);
     for (i = 0; i < h->nbuckets; i++)
-        s->buckets[i] = NIL;
+        s->buckets[i] = s->owners[i] = NIL;
     for (i = 0; i < capacity; i++) {
         s->slots[i].kind = -1;
         s->slots[i].next = i + 1 < capacity ? i + 1 : NIL;
@@ -191,6 +206,31 @@ static apr_uint32_t bucket_of(sence_store_t *s, sence_kind kind, const char *id)
     return (apr_uint32_t)(hv & (s->h->nbuckets - 1));
 }
 
+/* A participant: the LMS account when there is one, else the RUN. */
+static const char *owner_key(const sence_record_t *r)
+{
+    return r->subject[0] ? r->subject : r->run;
+}
+
+static int same_owner(const sence_record_t *a, const sence_record_t *b)
+{
+    return strcmp(a->subject, b->subject) == 0 && (a->subject[0] || strcmp(a->run, b->run) == 0);
+}
+
+static int same_course(const sence_record_t *a, const sence_record_t *b)
+{
+    return strcmp(a->cod_sence, b->cod_sence) == 0 &&
+           strcmp(a->codigo_curso, b->codigo_curso) == 0 && a->linea == b->linea &&
+           a->issuer == b->issuer;
+}
+
+static apr_uint32_t *owner_bucket(sence_store_t *s, const sence_record_t *r)
+{
+    const char *k = owner_key(r);
+    apr_uint64_t hv = sence_hash(k, strlen(k), s->h->seed ^ APR_UINT64_C(0x6f776e6572));
+    return &s->owners[hv & (s->h->nbuckets - 1)];
+}
+
 /* Index of the slot holding (kind, id), NIL if none; *link points at the reference to it. */
 static apr_uint32_t find(sence_store_t *s, sence_kind kind, const char *id, apr_uint32_t **link)
 {
@@ -245,6 +285,14 @@ static void release(sence_store_t *s, apr_uint32_t i)
 
     if (find(s, (sence_kind)sl->kind, sl->rec.id, &link) == i)
         *link = sl->hash_next;
+    if (sl->owned) {
+        for (link = owner_bucket(s, &sl->rec); *link != NIL && *link != i;
+             link = &s->slots[*link].owner_next)
+            ;
+        if (*link == i)
+            *link = sl->owner_next;
+        sl->owned = 0;
+    }
     list_unlink(s, i);
     s->h->stats.live[sl->kind]--;
     memset(&sl->rec, 0, sizeof(sl->rec));
@@ -264,20 +312,24 @@ static void reap(sence_store_t *s, apr_uint32_t i, sence_event ev, reaped_t *out
     release(s, i);
 }
 
+typedef enum { DROP_EXPIRED, DROP_EVICTED, DROP_REPLACED } drop_why;
+
 /* What dropping slot i means: a session ended, or a login or a close never answered. */
-static sence_event dropped(const slot_t *sl, int expired)
+static sence_event dropped(const slot_t *sl, drop_why why)
 {
-    if (sl->kind == SENCE_KIND_SESSION)
-        return expired ? SENCE_EV_SESSION_EXPIRED : SENCE_EV_SESSION_EVICTED;
-    if (sl->rec.flags & SENCE_FLAG_CLOSE)
-        return expired ? SENCE_EV_CLOSE_ABANDONED : SENCE_EV_CLOSE_EVICTED;
-    return expired ? SENCE_EV_LOGIN_ABANDONED : SENCE_EV_LOGIN_EVICTED;
+    static const sence_event ev[3][3] = {
+        {SENCE_EV_SESSION_EXPIRED, SENCE_EV_SESSION_EVICTED, SENCE_EV_SESSION_REPLACED},
+        {SENCE_EV_CLOSE_ABANDONED, SENCE_EV_CLOSE_EVICTED, SENCE_EV_CLOSE_REPLACED},
+        {SENCE_EV_LOGIN_ABANDONED, SENCE_EV_LOGIN_EVICTED, SENCE_EV_LOGIN_REPLACED},
+    };
+    int k = sl->kind == SENCE_KIND_SESSION ? 0 : (sl->rec.flags & SENCE_FLAG_CLOSE) ? 1 : 2;
+    return ev[k][why];
 }
 
 static void expire(sence_store_t *s, apr_uint32_t i, reaped_t *out)
 {
     s->h->stats.expired[s->slots[i].kind]++;
-    reap(s, i, dropped(&s->slots[i], 1), out);
+    reap(s, i, dropped(&s->slots[i], DROP_EXPIRED), out);
 }
 
 /* Reclaims up to max expired records from the old end of each list. */
@@ -293,13 +345,65 @@ static void reclaim_expired(sence_store_t *s, apr_time_t now, int max, reaped_t 
     }
 }
 
-/* Pending attempts go first: a flood of gate pages must not log participants out. */
-static void evict_oldest(sence_store_t *s, reaped_t *out)
+/* How many records slot i's participant holds (its owner chain, bounded by the limits). */
+static int owner_holds(sence_store_t *s, apr_uint32_t i)
+{
+    const sence_record_t *r = &s->slots[i].rec;
+    apr_uint32_t j;
+    int n = 0;
+
+    if (!s->slots[i].owned)
+        return 1;
+    for (j = *owner_bucket(s, r); j != NIL; j = s->slots[j].owner_next)
+        n += same_owner(&s->slots[j].rec, r);
+    return n;
+}
+
+/* Pending attempts go first: a flood of gate pages must not log participants out. Among the
+ * oldest few, the record of the participant holding the most goes (the oldest on a tie). */
+static void evict(sence_store_t *s, reaped_t *out)
 {
     int k = s->h->lists[SENCE_KIND_ATTEMPT].head != NIL ? SENCE_KIND_ATTEMPT : SENCE_KIND_SESSION;
+    apr_uint32_t i, victim = s->h->lists[k].head;
+    int most = 0, seen = 0;
 
+    for (i = victim; i != NIL && seen++ < EVICT_WINDOW; i = s->slots[i].next) {
+        int n = owner_holds(s, i);
+        if (n > most) {
+            most = n;
+            victim = i;
+        }
+    }
     s->h->stats.evicted[k]++;
-    reap(s, s->h->lists[k].head, dropped(&s->slots[s->h->lists[k].head], 0), out);
+    reap(s, victim, dropped(&s->slots[victim], DROP_EVICTED), out);
+}
+
+/* Before rec (of kind) is added for its participant: drops the participant's expired
+ * records met on the way, the live session of the same course (a new one replaces it), and
+ * the oldest attempt or session beyond the participant's limit. */
+static void bound_owner(sence_store_t *s, sence_kind kind, const sence_record_t *rec,
+                        apr_time_t now, reaped_t *out)
+{
+    apr_uint32_t i, nx, oldest = NIL;
+    int n = 0, limit = kind == SENCE_KIND_SESSION ? SENCE_MAX_SESSIONS : SENCE_MAX_PENDING;
+
+    for (i = *owner_bucket(s, rec); i != NIL; i = nx) {
+        slot_t *sl = &s->slots[i];
+        nx = sl->owner_next;
+        if (sl->kind != (apr_int32_t)kind || !same_owner(&sl->rec, rec))
+            continue;
+        if (sl->rec.expires <= now && out->n < MAX_REAPED - 2) {
+            expire(s, i, out); /* (room kept to report the replacement and an eviction) */
+        } else if (kind == SENCE_KIND_SESSION && same_course(&sl->rec, rec)) {
+            reap(s, i, dropped(sl, DROP_REPLACED), out);
+        } else {
+            n++;
+            if (oldest == NIL || sl->rec.created < s->slots[oldest].rec.created)
+                oldest = i;
+        }
+    }
+    if (n >= limit)
+        reap(s, oldest, dropped(&s->slots[oldest], DROP_REPLACED), out);
 }
 
 /* Unlocks, then tells this process's listener what was dropped. */
@@ -325,8 +429,10 @@ apr_status_t sence_store_put(sence_store_t *s, sence_kind kind, sence_record_t *
     if ((rv = lock(s)) != APR_SUCCESS)
         return rv;
     reclaim_expired(s, now, 2, &reaped);
+    if (owner_key(rec)[0])
+        bound_owner(s, kind, rec, now, &reaped);
     if (s->h->free_head == NIL)
-        evict_oldest(s, &reaped);
+        evict(s, &reaped);
     i = s->h->free_head;
     sl = &s->slots[i];
     s->h->free_head = sl->next;
@@ -335,6 +441,12 @@ apr_status_t sence_store_put(sence_store_t *s, sence_kind kind, sence_record_t *
     b = bucket_of(s, kind, rec->id);
     sl->hash_next = s->buckets[b];
     s->buckets[b] = i;
+    sl->owned = owner_key(rec)[0] != '\0';
+    if (sl->owned) {
+        apr_uint32_t *ob = owner_bucket(s, rec);
+        sl->owner_next = *ob;
+        *ob = i;
+    }
     list_append(s, kind, i);
     s->h->stats.live[kind]++;
     s->h->stats.created[kind]++;
@@ -503,6 +615,21 @@ void sence_store_count_code(sence_store_t *s, int code)
     apr_atomic_inc32(&s->h->stats.codes[sence_code_slot(code)]);
 }
 
+void sence_store_count_suspect(sence_store_t *s, int closing)
+{
+    apr_atomic_inc32(&s->h->stats.suspect[closing ? 1 : 0]);
+}
+
+apr_uint64_t sence_issuer(const char *public_url)
+{
+    apr_uint64_t h;
+
+    if (!public_url || !*public_url)
+        return 0;
+    h = sence_hash(public_url, strlen(public_url), APR_UINT64_C(0x6973737565720000));
+    return h ? h : 1;
+}
+
 /* Finds expired records anywhere in the store (reclaiming on put only looks at the oldest of
  * each list), so the journal hears of expiries soon. One process sweeps per interval, over a
  * bounded run of slots from where the last sweep stopped. The run is read without the lock
@@ -546,7 +673,7 @@ void sence_store_sweep(sence_store_t *s, apr_time_t now, apr_interval_time_t eve
         if (sl->kind < 0 || sl->rec.expires > now)
             continue; /* taken, or replaced by a live record, since the scan */
         recs[n] = sl->rec;
-        evs[n++] = dropped(sl, 1);
+        evs[n++] = dropped(sl, DROP_EXPIRED);
         expire(s, found[k], NULL);
     }
     unlock(s);

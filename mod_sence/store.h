@@ -15,8 +15,9 @@
 #include "run.h"
 #include "util.h"
 
-/* Longest original URL (path and query) an attempt remembers. */
-#define SENCE_MAX_STORED_URL 512
+/* Longest original URL (path and query) an attempt remembers (a record and its links fill
+ * 15 cache lines). */
+#define SENCE_MAX_STORED_URL 500
 
 typedef enum { SENCE_KIND_ATTEMPT = 0, SENCE_KIND_SESSION = 1, SENCE_KINDS = 2 } sence_kind;
 
@@ -33,6 +34,7 @@ typedef struct {
     apr_time_t created;
     apr_time_t expires;
     apr_interval_time_t lifetime; /* attempts: the session lifetime of the gated location */
+    apr_uint64_t issuer;          /* sence_issuer() of the SencePublicURL the record was made for */
     /* end of the head */
     char id_sence[SENCE_MAX_IDSENCE + 1];
     char fecha_hora[SENCE_MAX_FECHAHORA + 1];
@@ -47,6 +49,13 @@ typedef struct {
 #define SENCE_FLAG_NOTICE 0x1u
 /* Attempt flag: a CerrarSesion attempt (ref names the session), not an IniciarSesion one. */
 #define SENCE_FLAG_CLOSE 0x2u
+
+/* Pending attempts (logins and closes) one participant may hold: a further one replaces
+ * that participant's oldest, so nobody's gate pages or forged callbacks push out anyone
+ * else's records. A participant is the LMS account (subject) or, without one, the RUN. */
+#define SENCE_MAX_PENDING 4
+/* Live sessions one participant may hold (one per course at most): beyond it, the oldest. */
+#define SENCE_MAX_SESSIONS 16
 
 /* What happened, counted in the store for the status page and written to the journal. */
 typedef enum {
@@ -63,6 +72,9 @@ typedef enum {
     SENCE_EV_CALLBACK_REJECTED,
     SENCE_EV_CLOSE_ABANDONED,
     SENCE_EV_CLOSE_EVICTED,
+    SENCE_EV_SESSION_REPLACED, /* the same participant started the same course again */
+    SENCE_EV_LOGIN_REPLACED,   /* the participant's oldest pending login made room */
+    SENCE_EV_CLOSE_REPLACED,   /* the participant's oldest pending close made room */
     SENCE_EV_COUNT
 } sence_event;
 
@@ -79,10 +91,13 @@ typedef struct {
     apr_uint64_t evicted[SENCE_KINDS];
     apr_uint32_t events[SENCE_EV_COUNT];
     apr_uint32_t codes[SENCE_CODE_SLOTS];
+    apr_uint32_t suspect[2]; /* accepted callbacks that did not look like SENCE's page:
+                                [0] start, [1] close */
 } sence_store_stats_t;
 
 /* Called after the lock is released for each record a store operation dropped because it
- * expired or to make room (ev is SESSION_EXPIRED, LOGIN_ABANDONED, *_EVICTED). */
+ * expired, to make room (ev is SESSION_EXPIRED, LOGIN_ABANDONED, *_EVICTED) or because its
+ * participant made a newer one (*_REPLACED). */
 typedef void sence_store_reap_fn(void *baton, sence_event ev, const sence_record_t *rec);
 
 /* Called under the lock for each live record of a kind, oldest first. */
@@ -102,8 +117,12 @@ sence_store_t *sence_store_format(apr_pool_t *p, void *base, apr_uint32_t capaci
  * memory does not hold a store of this layout. */
 sence_store_t *sence_store_attach(apr_pool_t *p, void *base, apr_global_mutex_t *mutex);
 
-/* Copies rec in under a fresh random id (written to rec->id). A full store reclaims an
- * expired record, else evicts the oldest attempt, else the oldest session. */
+/* Copies rec in under a fresh random id (written to rec->id). Per participant (subject, else
+ * RUN): a session replaces the participant's live session of the same course (CodSence,
+ * CodigoCurso, linea, issuer); an attempt beyond SENCE_MAX_PENDING replaces the
+ * participant's oldest attempt. A full store then reclaims an expired record, else evicts an
+ * attempt, else a session: among the oldest few of the kind, the one whose participant holds
+ * the most records. */
 apr_status_t sence_store_put(sence_store_t *s, sence_kind kind, sence_record_t *rec,
                              apr_time_t now);
 
@@ -146,5 +165,9 @@ void sence_store_sweep(sence_store_t *s, apr_time_t now, apr_interval_time_t eve
 /* Counters shared by all processes, without the lock. */
 void sence_store_count(sence_store_t *s, sence_event ev);
 void sence_store_count_code(sence_store_t *s, int code);
+void sence_store_count_suspect(sence_store_t *s, int closing);
+
+/* The issuer tag of a public URL (a hash, never 0 for a non-empty URL). */
+apr_uint64_t sence_issuer(const char *public_url);
 
 #endif

@@ -17,19 +17,13 @@ use SenceJournal qw(:all);
 
 my ($COD, $CURSO, $LINEA) = @{ $J{codes} };
 
-sub dv {
-    my $n = shift;
-    my ($s, $m) = (0, 2);
-    for my $d (reverse split //, $n) { $s += $d * $m; $m = $m == 7 ? 2 : $m + 1 }
-    my $r = 11 - $s % 11;
-    return $r == 11 ? '0' : $r == 10 ? 'k' : $r;
-}
-my @RUNS = map { my $n = 20000000 + $_; "$n-" . dv($n) } 1 .. 8;
+my @RUNS = map { run_of(20000000 + $_) } 1 .. 8;
 
-# $clients processes, each GETting /j-cierre/ $each times as its own RUN, all released at
-# once. Returns the IdSesionAlumno of every gate page (and the non-gate answers).
+# $clients processes, each GETting /j-cierre/ $each times as its own RUN (or, $distinct, as a
+# new participant each time), all released at once. Returns the IdSesionAlumno of every gate
+# page (and the non-gate answers).
 sub hammer {
-    my ($clients, $each) = @_;
+    my ($clients, $each, $distinct) = @_;
     my $dir = tempdir(CLEANUP => 1);
     pipe(my $rd, my $wr) or die "pipe: $!";
     my @pids;
@@ -41,7 +35,8 @@ sub hammer {
             $ua->conn_cache({ total_capacity => 1 });    # keep-alive: faster
             open my $out, '>', "$dir/$c" or POSIX::_exit(2);
             <$rd>;    # released when the parent closes the pipe
-            for (1 .. $each) {
+            for my $i (1 .. $each) {
+                set_identity($ua, run => run_of(30000000 + $c * 10000 + $i)) if $distinct;
                 my $res = $ua->request(GET url('/j-cierre/'));
                 my $g = is_gate_page($res) ? form_fields(scalar gate_form($res)) : {};
                 print $out ($g->{IdSesionAlumno} // ('!' . $res->code)), "\n";
@@ -84,6 +79,11 @@ sub hammer {
     is(scalar @sent, 200, 'exactly 200 new login_sent lines');
     my %jid = map { ($_->{json}{id_sesion_alumno} // '') => 1 } @sent;
     is(scalar keys %jid, 200, '200 distinct IdSesionAlumno');
+    # one participant holds at most 4 pending logins: each newer one replaced their oldest
+    my %repl;
+    $repl{ $_->{json}{run} // '' }++
+        for grep { $_->{json} && ($_->{json}{event} // '') eq 'login_replaced' } @lines;
+    is_deeply(\%repl, { map { $_ => 21 } @RUNS }, '21 login_replaced lines per client RUN (4 kept)');
     is_deeply([sort keys %jid], [sort grep { !/\A!/ } @ids], 'the very ids of the 200 gate pages');
     my %runs;
     $runs{ $_->{json}{run} // '' }++ for @sent;
@@ -98,13 +98,13 @@ sub hammer {
         if $st0 && $st1;
 }
 
-# ---- past the store's capacity: login_evicted --------------------------------------------
+# ---- past the store's capacity (many participants): login_evicted --------------------------------------------
 {
     my ($st0) = status_json();
     my $cap = $st0 ? $st0->{store}{capacity} : 512;
     my $jm = journal_mark();
     my $each = int(($cap + 48) / 8) + 1;
-    my @ids = hammer(8, $each);
+    my @ids = hammer(8, $each, 1);
     is(scalar(grep { !/\A!/ } @ids), 8 * $each, 8 * $each . ' gate pages while the store is full');
     my ($st1) = status_json();
     my @lines = journal_since($jm);

@@ -38,13 +38,13 @@ sub report {
     return ($? >> 8, $o, $e);
 }
 
-my $HEADER = 'date,codigo_curso,cod_sence,linea,run,first_start,last_close,sessions,closes,errors,abandoned,pending,expired';
+my $HEADER = 'date,codigo_curso,cod_sence,linea,run,first_start,last_close,sessions,closes,errors,abandoned,pending,expired,suspect';
 my @ROWS = (
-    '2026-11-29,CURSO-LINEA-1,,1,10000013-k,2026-11-29T12:00:02-03:00,,1,0,,0,0,0',
-    '2026-11-28,RLAB-19-02-08-0071-1,1234567890,3,11111111-1,2026-11-28T11:00:03-03:00,,1,0,312;301,1,1,0',
-    '2026-11-28,RLAB-19-02-08-0071-1,1234567890,3,12345678-5,2026-11-28T09:00:05-03:00,2026-11-28T10:30:10-03:00,3,1,312,0,0,1',
-    '2026-11-29,RLAB-19-02-08-0071-1,1234567890,3,12345678-5,,2026-11-29T00:20:00-03:00,0,1,,0,0,0',
-    '2026-11-29,RLAB-20-01-01-0001-1,2234567890,3,22222222-2,2026-11-29T15:00:04-03:00,2026-11-29T16:00:00-03:00,1,1,211;204,0,0,0',
+    '2026-11-29,CURSO-LINEA-1,,1,10000013-k,2026-11-29T12:00:02-03:00,,1,0,,0,0,0,0',
+    '2026-11-28,RLAB-19-02-08-0071-1,1234567890,3,11111111-1,2026-11-28T11:00:03-03:00,,1,0,312;301,1,1,0,0',
+    '2026-11-28,RLAB-19-02-08-0071-1,1234567890,3,12345678-5,2026-11-28T09:00:05-03:00,2026-11-28T10:30:10-03:00,3,1,312,0,0,1,0',
+    '2026-11-29,RLAB-19-02-08-0071-1,1234567890,3,12345678-5,,2026-11-29T00:20:00-03:00,0,1,,0,0,0,0',
+    '2026-11-29,RLAB-20-01-01-0001-1,2234567890,3,22222222-2,2026-11-29T15:00:04-03:00,2026-11-29T16:00:00-03:00,1,1,211;204,0,0,0,1',
 );
 my @MALFORMED = (3, 13, 22, 27, 34, 44);
 
@@ -70,6 +70,9 @@ my @MALFORMED = (3, 13, 22, 27, 34, 44);
     is($out, join('', map { "$_\n" } $HEADER, grep { /\A2026-11-28/ } @ROWS), '--to');
     ($rc, $out) = report(undef, '--csv', '--course', 'RLAB-19-02-08-0071-1', $fixture);
     is($out, join('', map { "$_\n" } $HEADER, grep { /,RLAB-19-02-08-0071-1,/ } @ROWS), '--course');
+    ($rc, $out) = report(undef, '--csv', '--suspect', $fixture);
+    is($out, join('', map { "$_\n" } $HEADER, grep { /,1\z/ } @ROWS),
+       '--suspect: only the row whose start_ok was flagged');
     ($rc, $out) = report(undef, '--csv', '--course', 'NO-EXISTE-1', $fixture);
     is($out, "$HEADER\n", '--course with no rows: the header only');
 
@@ -83,12 +86,12 @@ my @MALFORMED = (3, 13, 22, 27, 34, 44);
         is_deeply([split /\s{2,}/, $lines[$i + 1] =~ s/\A\s+//r],
                   [map { length $_ ? $_ : '-' } split /,/, $ROWS[$i], -1], "table row $i");
     }
-    # Aligned: 12 gaps of blanks that run through every line, one between each two columns.
+    # Aligned: 13 gaps of blanks that run through every line, one between each two columns.
     my $w = 0;
     $w < length $_ and $w = length $_ for @lines;
     my $blank = join '', map { my $i = $_; (grep { substr(sprintf('%-*s', $w, $_), $i, 1) ne ' ' } @lines) ? 'x' : ' ' } 0 .. $w - 1;
     my @gaps = $blank =~ /x {2,}(?=x)/g;
-    is(scalar @gaps, 12, 'table: 13 aligned columns');
+    is(scalar @gaps, 13, 'table: 14 aligned columns');
 
     # Help documents every column; bad options are usage errors.
     ($rc, $out) = report(undef, '--help');

@@ -1,4 +1,5 @@
-# A full session store (SenceSessionCacheSize 512) neither crashes nor blocks.
+# A full session store (SenceSessionCacheSize 512) neither crashes nor blocks, and one
+# participant's gate pages never fill it: they replace that participant's own oldest.
 use strict;
 use warnings FATAL => 'all';
 use utf8;
@@ -14,12 +15,31 @@ use SenceTest qw(:all);
 my $run = '11111111-1';
 my $mark = log_mark();
 
-# Each gate page creates a pending attempt: make well over the capacity.
-my $ua = new_ua(run => $run);
+# One participant, many gate pages: only the newest 4 attempts stay usable.
+{
+    my $ua = new_ua(run => $run);
+    $ua->conn_cache({ total_capacity => 2 });
+    my @forms;
+    for (1 .. 30) {
+        my ($f) = gate_form($ua->request(GET url('/curso/')));
+        push @forms, scalar form_fields($f) if $f;
+    }
+    is(scalar @forms, 30, '30 gate pages for one participant');
+    my $old = sence_callback(new_ua(), 'retoma', callback_fields($forms[0]));
+    is($old->code, 410, 'their first attempt was replaced by a newer one: 410');
+    my $fifth = sence_callback(new_ua(), 'retoma', callback_fields($forms[-5]));
+    is($fifth->code, 410, 'so was the fifth newest');
+    my $fourth = sence_callback(new_ua(), 'retoma', callback_fields($forms[-4]));
+    is($fourth->code, 303, 'the fourth newest still starts a session');
+}
+
+# Each gate page of another participant creates a pending attempt: well over the capacity.
+my $ua = new_ua();
 $ua->conn_cache({ total_capacity => 2 });    # keep-alive: faster
 my ($n, $ok, %ids) = (700, 0);
 my $t0 = time;
-for (1 .. $n) {
+for my $i (1 .. $n) {
+    set_identity($ua, run => run_of(40000000 + $i));
     my $res = $ua->request(GET url('/curso/'));
     my ($f) = gate_form($res);
     next unless $f;
@@ -27,7 +47,7 @@ for (1 .. $n) {
     $ids{ $f->value('IdSesionAlumno') }++;
 }
 my $secs = time - $t0;
-is($ok, $n, "$n gate pages with a full store");
+is($ok, $n, "$n gate pages of $n participants with a full store");
 is(scalar keys %ids, $n, 'all IdSesionAlumno distinct');
 cmp_ok($secs, '<', 60, sprintf('... in %.1f s', $secs));
 

@@ -52,7 +52,8 @@ check_gate_page($res, run => $run, codes => $COURSE{G2}, name => '/graceful/ gat
 unlike($res->decoded_content // '', qr/CONTENIDO-GRACEFUL/, 'old session does not open the recoded course');
 
 if ($pending) {
-    my $cb = sence_callback(new_ua(run => $run), 'retoma', callback_fields($pending));
+    # in the same browser: the new session of /curso/ replaces the one it had (one per course)
+    my $cb = sence_callback($ua, 'retoma', callback_fields($pending));
     is($cb->code, 303, 'attempt pending across the graceful restart completes');
 }
 else { fail('pending attempt') }

@@ -18,6 +18,14 @@ static sence_record_t rec(const char *run, apr_time_t now, apr_interval_time_t t
     return r;
 }
 
+/* A record of participant n (its LMS account): the store bounds records per participant. */
+static sence_record_t rec_of(int n, apr_time_t now, apr_interval_time_t ttl)
+{
+    sence_record_t r = rec("12345678-5", now, ttl);
+    snprintf(r.subject, sizeof(r.subject), "moodle:%d", n);
+    return r;
+}
+
 static sence_store_t *fresh(apr_pool_t *p, apr_uint32_t cap, apr_global_mutex_t *m)
 {
     return sence_store_format(p, apr_pcalloc(p, sence_store_bytes(cap)), cap, m);
@@ -72,16 +80,16 @@ static void eviction(apr_pool_t *p)
     int i;
 
     for (i = 0; i < 4; i++) {
-        r[i] = rec("12345678-5", now, apr_time_from_sec(i == 0 ? 1 : 100));
+        r[i] = rec_of(i, now, apr_time_from_sec(i == 0 ? 1 : 100));
         sence_store_put(s, i < 2 ? SENCE_KIND_SESSION : SENCE_KIND_ATTEMPT, &r[i], now);
     }
     /* r0 (session) has expired: it goes first even though attempts exist */
-    r[4] = rec("12345678-5", now, apr_time_from_sec(100));
+    r[4] = rec_of(4, now, apr_time_from_sec(100));
     sence_store_put(s, SENCE_KIND_SESSION, &r[4], now + apr_time_from_sec(2));
     CHECK(sence_store_get(s, SENCE_KIND_SESSION, r[0].id, now, &out) == APR_NOTFOUND);
     CHECK(sence_store_get(s, SENCE_KIND_ATTEMPT, r[2].id, now, &out) == APR_SUCCESS);
     /* nothing expired: the oldest attempt (r2) is evicted, sessions stay */
-    r[5] = rec("12345678-5", now, apr_time_from_sec(100));
+    r[5] = rec_of(5, now, apr_time_from_sec(100));
     sence_store_put(s, SENCE_KIND_SESSION, &r[5], now + apr_time_from_sec(2));
     CHECK(sence_store_get(s, SENCE_KIND_ATTEMPT, r[2].id, now, &out) == APR_NOTFOUND);
     CHECK(sence_store_get(s, SENCE_KIND_ATTEMPT, r[3].id, now, &out) == APR_SUCCESS);
@@ -147,8 +155,8 @@ static void reporting(apr_pool_t *p)
     /* a sweep finds expired records behind live older ones, once per interval */
     {
         sence_store_t *t = fresh(p, 8, NULL);
-        sence_record_t live = rec("11111111-1", now, apr_time_from_sec(1000));
-        sence_record_t dead = rec("11111111-1", now, apr_time_from_sec(1));
+        sence_record_t live = rec_of(1, now, apr_time_from_sec(1000));
+        sence_record_t dead = rec_of(2, now, apr_time_from_sec(1));
         sence_store_on_reap(t, on_reap, NULL);
         sence_store_put(t, SENCE_KIND_SESSION, &live, now);
         sence_store_put(t, SENCE_KIND_SESSION, &dead, now);
@@ -156,7 +164,7 @@ static void reporting(apr_pool_t *p)
         sence_store_sweep(t, now + apr_time_from_sec(60), apr_time_from_sec(30));
         CHECK(reaped_expired == 1);
         CHECK(sence_store_get(t, SENCE_KIND_SESSION, live.id, now, &out) == APR_SUCCESS);
-        dead = rec("11111111-1", now, apr_time_from_sec(1));
+        dead = rec_of(3, now, apr_time_from_sec(1));
         sence_store_put(t, SENCE_KIND_SESSION, &dead, now + apr_time_from_sec(60));
         sence_store_sweep(t, now + apr_time_from_sec(70), apr_time_from_sec(30));
         CHECK(reaped_expired == 1); /* within the interval: no second sweep */
@@ -178,7 +186,7 @@ static void volume(apr_pool_t *p)
     int i, found = 0;
 
     for (i = 0; i < N; i++) {
-        r = rec("12345678-5", now, apr_time_from_sec(100));
+        r = rec_of(i, now, apr_time_from_sec(100));
         r.linea = i;
         sence_store_put(s, SENCE_KIND_SESSION, &r, now);
         memcpy(ids[i], r.id, sizeof(ids[i]));
@@ -213,6 +221,7 @@ static void processes(apr_pool_t *p)
     for (k = 0; k < STABLE; k++) {
         sence_record_t r = rec("22222222-2", apr_time_now(), apr_time_from_sec(600));
         r.linea = 1000 + k;
+        snprintf(r.subject, sizeof(r.subject), "stable:%d", k);
         sence_store_put(s, SENCE_KIND_SESSION, &r, apr_time_now());
         memcpy(stable[k], r.id, sizeof(stable[k]));
     }
@@ -221,7 +230,7 @@ static void processes(apr_pool_t *p)
             apr_time_t now = apr_time_now();
             int i, bad = 0;
             for (i = 0; i < EACH; i++) {
-                sence_record_t r = rec("12345678-5", now, apr_time_from_sec(600)), out;
+                sence_record_t r = rec_of(k * EACH + i, now, apr_time_from_sec(600)), out;
                 sence_store_put(s, SENCE_KIND_ATTEMPT, &r, now);
                 bad += sence_store_get(s, SENCE_KIND_ATTEMPT, r.id, now, &out) != APR_SUCCESS;
                 /* lock-free reads of records others are not changing, while they write */
@@ -287,7 +296,7 @@ static void sweeping(apr_pool_t *p)
 
     sence_store_on_reap(s, on_reap, NULL);
     for (i = 0; i < N; i++) {
-        sence_record_t r = rec("12345678-5", now, apr_time_from_sec(i % 3 ? 10 : 5000));
+        sence_record_t r = rec_of(i, now, apr_time_from_sec(i % 3 ? 10 : 5000));
         sence_store_put(s, SENCE_KIND_SESSION, &r, now);
     }
     reaped_expired = 0;
@@ -309,6 +318,154 @@ static void sweeping(apr_pool_t *p)
     CHECK(reaped_expired == 256);
 }
 
+static int replaced[SENCE_EV_COUNT];
+
+static void count_reaped(void *baton, sence_event ev, const sence_record_t *r)
+{
+    (void)baton;
+    (void)r;
+    replaced[ev]++;
+}
+
+/* One participant's records are bounded: a new session of a course replaces theirs, a
+ * fifth pending attempt replaces their oldest; nobody else's records are touched. */
+static void bounds(apr_pool_t *p)
+{
+    sence_store_t *s = fresh(p, 64, NULL);
+    apr_time_t now = apr_time_from_sec(30000);
+    sence_record_t a[10], other, sess, sess2, out;
+    sence_store_stats_t st;
+    int i, live = 0;
+
+    memset(replaced, 0, sizeof(replaced));
+    sence_store_on_reap(s, count_reaped, NULL);
+    other = rec_of(2, now, apr_time_from_sec(600));
+    sence_store_put(s, SENCE_KIND_ATTEMPT, &other, now);
+    for (i = 0; i < 10; i++) {
+        a[i] = rec_of(1, now, apr_time_from_sec(600));
+        a[i].created = now + i;
+        sence_store_put(s, SENCE_KIND_ATTEMPT, &a[i], now + i);
+    }
+    for (i = 0; i < 10; i++)
+        live += sence_store_get(s, SENCE_KIND_ATTEMPT, a[i].id, now, &out) == APR_SUCCESS;
+    CHECK(live == SENCE_MAX_PENDING);
+    CHECK(sence_store_get(s, SENCE_KIND_ATTEMPT, a[9].id, now, &out) == APR_SUCCESS);
+    CHECK(sence_store_get(s, SENCE_KIND_ATTEMPT, a[0].id, now, &out) == APR_NOTFOUND);
+    CHECK(sence_store_get(s, SENCE_KIND_ATTEMPT, other.id, now, &out) == APR_SUCCESS);
+    CHECK(replaced[SENCE_EV_LOGIN_REPLACED] == 10 - SENCE_MAX_PENDING);
+    /* a close attempt counts as pending too, and is replaced as a close */
+    a[0] = rec_of(1, now, apr_time_from_sec(600));
+    a[0].flags = SENCE_FLAG_CLOSE;
+    a[0].created = now + 20;
+    sence_store_put(s, SENCE_KIND_ATTEMPT, &a[0], now + 20);
+    for (i = 0; i < SENCE_MAX_PENDING; i++) {
+        a[1] = rec_of(1, now, apr_time_from_sec(600));
+        a[1].created = now + 21 + i;
+        sence_store_put(s, SENCE_KIND_ATTEMPT, &a[1], now + 21 + i);
+    }
+    CHECK(replaced[SENCE_EV_CLOSE_REPLACED] == 1);
+    /* the participant (the RUN, when there is no LMS account) has one session per course */
+    sess = rec("11111111-1", now, apr_time_from_sec(600));
+    sence_store_put(s, SENCE_KIND_SESSION, &sess, now);
+    sess2 = rec("11111111-1", now, apr_time_from_sec(600));
+    sence_store_put(s, SENCE_KIND_SESSION, &sess2, now);
+    CHECK(sence_store_get(s, SENCE_KIND_SESSION, sess.id, now, &out) == APR_NOTFOUND);
+    CHECK(sence_store_get(s, SENCE_KIND_SESSION, sess2.id, now, &out) == APR_SUCCESS);
+    CHECK(replaced[SENCE_EV_SESSION_REPLACED] == 1);
+    /* another course, another issuer (SencePublicURL), another RUN: kept side by side */
+    sess = rec("11111111-1", now, apr_time_from_sec(600));
+    sess.linea = 1;
+    sence_store_put(s, SENCE_KIND_SESSION, &sess, now);
+    other = rec("11111111-1", now, apr_time_from_sec(600));
+    other.issuer = sence_issuer("https://otro.otec.test");
+    sence_store_put(s, SENCE_KIND_SESSION, &other, now);
+    CHECK(sence_store_get(s, SENCE_KIND_SESSION, sess2.id, now, &out) == APR_SUCCESS);
+    CHECK(sence_store_get(s, SENCE_KIND_SESSION, sess.id, now, &out) == APR_SUCCESS);
+    CHECK(sence_store_get(s, SENCE_KIND_SESSION, other.id, now, &out) == APR_SUCCESS);
+    other = rec("22222222-2", now, apr_time_from_sec(600));
+    sence_store_put(s, SENCE_KIND_SESSION, &other, now);
+    CHECK(sence_store_get(s, SENCE_KIND_SESSION, sess2.id, now, &out) == APR_SUCCESS);
+    CHECK(replaced[SENCE_EV_SESSION_REPLACED] == 1);
+    /* at most SENCE_MAX_SESSIONS courses per participant: the oldest goes */
+    for (i = 0; i < SENCE_MAX_SESSIONS + 3; i++) {
+        sess = rec_of(7, now, apr_time_from_sec(600));
+        sess.linea = 100 + i;
+        sess.created = now + i;
+        sence_store_put(s, SENCE_KIND_SESSION, &sess, now);
+    }
+    CHECK(replaced[SENCE_EV_SESSION_REPLACED] == 1 + 3);
+    CHECK(sence_issuer("") == 0 &&
+          sence_issuer("https://a.test") != sence_issuer("https://b.test"));
+    sence_store_stats(s, &st);
+    CHECK(st.evicted[0] == 0 && st.evicted[1] == 0);
+}
+
+/* One participant at full speed (gate pages and self-forged sessions) against a store that
+ * holds a victim's session and pending login: neither is ever pushed out. */
+static void flood(apr_pool_t *p)
+{
+    enum { CAP = 100, VICTIMS = 40 };
+    sence_store_t *s = fresh(p, CAP, NULL);
+    apr_time_t now = apr_time_from_sec(40000);
+    sence_record_t vs[VICTIMS], va[VICTIMS], r, out;
+    sence_store_stats_t st;
+    int i, kept = 0;
+
+    for (i = 0; i < VICTIMS; i++) {
+        vs[i] = rec_of(1000 + i, now, apr_time_from_sec(3600));
+        sence_store_put(s, SENCE_KIND_SESSION, &vs[i], now);
+        va[i] = rec_of(1000 + i, now, apr_time_from_sec(600));
+        va[i].linea = 1;
+        sence_store_put(s, SENCE_KIND_ATTEMPT, &va[i], now);
+    }
+    for (i = 0; i < 100000; i++) {
+        r = rec_of(1, now, apr_time_from_sec(600));
+        r.created = now + i;
+        sence_store_put(s, SENCE_KIND_ATTEMPT, &r, now);
+        r = rec_of(1, now, apr_time_from_sec(3600));
+        r.linea = i % 50; /* even across courses */
+        r.created = now + i;
+        sence_store_put(s, SENCE_KIND_SESSION, &r, now);
+    }
+    for (i = 0; i < VICTIMS; i++)
+        kept += sence_store_get(s, SENCE_KIND_SESSION, vs[i].id, now, &out) == APR_SUCCESS &&
+                sence_store_take(s, SENCE_KIND_ATTEMPT, va[i].id, now, &out) == APR_SUCCESS;
+    CHECK(kept == VICTIMS);
+    sence_store_stats(s, &st);
+    CHECK(st.live[SENCE_KIND_ATTEMPT] == SENCE_MAX_PENDING);
+    CHECK(st.live[SENCE_KIND_SESSION] == VICTIMS + SENCE_MAX_SESSIONS);
+    CHECK(st.evicted[0] == 0 && st.evicted[1] == 0);
+}
+
+/* A full store under real pressure: among the oldest records, the one of the participant
+ * holding the most goes, not the single record of someone else. */
+static void pressure(apr_pool_t *p)
+{
+    sence_store_t *s = fresh(p, 6, NULL);
+    apr_time_t now = apr_time_from_sec(50000);
+    sence_record_t lone, many[3], fresh_one, out;
+    int i, left = 0;
+
+    lone = rec_of(1, now, apr_time_from_sec(600));
+    sence_store_put(s, SENCE_KIND_ATTEMPT, &lone, now); /* the oldest attempt */
+    for (i = 0; i < 3; i++) {
+        many[i] = rec_of(2, now, apr_time_from_sec(600));
+        many[i].created = now + 1 + i;
+        sence_store_put(s, SENCE_KIND_ATTEMPT, &many[i], now);
+    }
+    fresh_one = rec_of(3, now, apr_time_from_sec(600));
+    sence_store_put(s, SENCE_KIND_SESSION, &fresh_one, now);
+    fresh_one = rec_of(4, now, apr_time_from_sec(600));
+    sence_store_put(s, SENCE_KIND_SESSION, &fresh_one, now); /* full */
+    fresh_one = rec_of(5, now, apr_time_from_sec(600));
+    sence_store_put(s, SENCE_KIND_ATTEMPT, &fresh_one, now);
+    CHECK(sence_store_get(s, SENCE_KIND_ATTEMPT, lone.id, now, &out) == APR_SUCCESS);
+    for (i = 0; i < 3; i++)
+        left += sence_store_get(s, SENCE_KIND_ATTEMPT, many[i].id, now, &out) == APR_SUCCESS;
+    CHECK(left == 2);
+    CHECK(sence_store_get(s, SENCE_KIND_ATTEMPT, fresh_one.id, now, &out) == APR_SUCCESS);
+}
+
 int main(void)
 {
     apr_pool_t *p;
@@ -317,6 +474,9 @@ int main(void)
     apr_pool_create(&p, NULL);
     basics(p);
     eviction(p);
+    bounds(p);
+    flood(p);
+    pressure(p);
     reporting(p);
     volume(p);
     head(p);

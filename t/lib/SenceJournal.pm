@@ -35,7 +35,8 @@ our %J = (
 
 use constant EVENTS => [qw(login_sent start_ok start_error close_sent close_ok close_error
                            session_expired login_abandoned session_evicted login_evicted
-                           callback_rejected close_abandoned close_evicted)];
+                           callback_rejected close_abandoned close_evicted session_replaced
+                           login_replaced close_replaced)];
 
 # ISO 8601 local time with a numeric offset.
 use constant ISO_TIME => qr/\A(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)([+-])(\d\d):(\d\d)\z/;
@@ -132,7 +133,8 @@ sub check_event {
                     or Test::More::diag("journal $t, now $z");
             }
         }
-        my %ok = map { $_ => 1 } qw(time event), @REC, qw(codes ended reason ip);
+        my %ok = map { $_ => 1 } qw(time event), @REC, qw(codes ended reason ip),
+                 qw(origin fetch_site fetch_mode seconds suspect);
         my @unknown = grep { !$ok{$_} } sort keys %$e;
         Test::More::is("@unknown", '', 'no unknown fields');
         Test::More::ok(!defined $e->{linea} || (!ref $e->{linea} && $e->{linea} =~ /\A\d+\z/
@@ -150,6 +152,17 @@ sub check_event {
                        JSON::PP::is_bool($e->{ended}) && $e->{ended}), 'ended: only true, only close_error');
         Test::More::ok(!exists $e->{reason} || $o{event} eq 'callback_rejected',
                        'reason only on callback_rejected');
+        if ($o{event} =~ /\A(?:start|close)_(?:ok|error)\z/) {
+            Test::More::ok(defined $e->{seconds} && $e->{seconds} =~ /\A\d+\z/,
+                           'seconds since the attempt: a number');
+            Test::More::like($e->{suspect} // 'none',
+                             qr/\A(?:none|(?:origin|no-fetch-metadata|same-origin|same-site|fetch-site-none|fetch-site-unknown|not-navigation|fast)(?:,(?:origin|no-fetch-metadata|same-origin|same-site|fetch-site-none|fetch-site-unknown|not-navigation|fast))*)\z/,
+                             'suspect: known reasons');
+        }
+        else {
+            Test::More::ok(!grep({ exists $e->{$_} } qw(origin fetch_site fetch_mode seconds suspect)),
+                           'no callback provenance (not a callback outcome)');
+        }
         if ($REQUEST_EVENT{$o{event}}) {
             Test::More::is($e->{ip}, '127.0.0.1', 'ip: the client');
         }

@@ -23,7 +23,7 @@ use SenceConf qw(:all);
 our @EXPORT_OK = qw(base_url url new_ua gate_form form_fields check_gate_page submit_form
                     login_form autopost_form roundtrip sence_callback callback_fields
                     log_mark log_since wait_log sence_cookies
-                    is_gate_page FIELDS CB);
+                    is_gate_page run_of set_identity FIELDS CB);
 our %EXPORT_TAGS = (all => \@EXPORT_OK);
 
 # The nine fields of SENCE's IniciarSesion form.
@@ -32,6 +32,15 @@ use constant FIELDS => [qw(RutOtec Token CodSence CodigoCurso LineaCapacitacion
 use constant CB => '/sence';    # SenceCallbackPath in t/conf/extra.conf.in
 
 my $T = Test::More->builder;
+
+# A valid RUN (modulo 11 check digit) for the number $n: distinct participants on demand.
+sub run_of {
+    my $n = shift;
+    my ($s, $m) = (0, 2);
+    for my $d (reverse split //, $n) { $s += $d * $m; $m = $m == 7 ? 2 : $m + 1 }
+    my $r = 11 - $s % 11;
+    return "$n-" . ($r == 11 ? '0' : $r == 10 ? 'k' : $r);
+}
 
 sub base_url {
     my $cfg = Apache::Test::config();

@@ -206,15 +206,33 @@ static apr_uint32_t bucket_of(sence_store_t *s, sence_kind kind, const char *id)
     return (apr_uint32_t)(hv & (s->h->nbuckets - 1));
 }
 
-/* A participant: the LMS account when there is one, else the RUN. */
-static const char *owner_key(const sence_record_t *r)
+/* A participant: the LMS account when there is one ("moodle:42" of a subject
+ * "moodle:42:LOGIN", whatever the login), else the RUN. Sets *len to the key's length. */
+static const char *owner_key(const sence_record_t *r, apr_size_t *len)
 {
-    return r->subject[0] ? r->subject : r->run;
+    const char *colon;
+
+    if (!r->subject[0]) {
+        *len = strlen(r->run);
+        return r->run;
+    }
+    colon = strchr(r->subject, ':');
+    colon = colon ? strchr(colon + 1, ':') : NULL;
+    *len = colon ? (apr_size_t)(colon - r->subject) : strlen(r->subject);
+    return r->subject;
 }
 
 static int same_owner(const sence_record_t *a, const sence_record_t *b)
 {
-    return strcmp(a->subject, b->subject) == 0 && (a->subject[0] || strcmp(a->run, b->run) == 0);
+    apr_size_t la, lb;
+    const char *ka = owner_key(a, &la), *kb = owner_key(b, &lb);
+
+    return !a->subject[0] == !b->subject[0] && la == lb && memcmp(ka, kb, la) == 0;
+}
+
+static int has_owner(const sence_record_t *r)
+{
+    return r->subject[0] || r->run[0];
 }
 
 static int same_course(const sence_record_t *a, const sence_record_t *b)
@@ -226,8 +244,9 @@ static int same_course(const sence_record_t *a, const sence_record_t *b)
 
 static apr_uint32_t *owner_bucket(sence_store_t *s, const sence_record_t *r)
 {
-    const char *k = owner_key(r);
-    apr_uint64_t hv = sence_hash(k, strlen(k), s->h->seed ^ APR_UINT64_C(0x6f776e6572));
+    apr_size_t n;
+    const char *k = owner_key(r, &n);
+    apr_uint64_t hv = sence_hash(k, n, s->h->seed ^ APR_UINT64_C(0x6f776e6572));
     return &s->owners[hv & (s->h->nbuckets - 1)];
 }
 
@@ -429,7 +448,7 @@ apr_status_t sence_store_put(sence_store_t *s, sence_kind kind, sence_record_t *
     if ((rv = lock(s)) != APR_SUCCESS)
         return rv;
     reclaim_expired(s, now, 2, &reaped);
-    if (owner_key(rec)[0])
+    if (has_owner(rec))
         bound_owner(s, kind, rec, now, &reaped);
     if (s->h->free_head == NIL)
         evict(s, &reaped);
@@ -441,7 +460,7 @@ apr_status_t sence_store_put(sence_store_t *s, sence_kind kind, sence_record_t *
     b = bucket_of(s, kind, rec->id);
     sl->hash_next = s->buckets[b];
     s->buckets[b] = i;
-    sl->owned = owner_key(rec)[0] != '\0';
+    sl->owned = has_owner(rec);
     if (sl->owned) {
         apr_uint32_t *ob = owner_bucket(s, rec);
         sl->owner_next = *ob;

@@ -26,7 +26,8 @@ typedef enum { SENCE_KIND_ATTEMPT = 0, SENCE_KIND_SESSION = 1, SENCE_KINDS = 2 }
 typedef struct {
     char id[SENCE_ID_LEN + 1];
     char run[SENCE_RUN_MAX + 1];
-    char subject[32]; /* the LMS account ("moodle:42"), empty when identity is a RUN only */
+    char subject[32]; /* the LMS account and login ("moodle:42:LOGIN"), empty when identity is
+                         a RUN only; the participant is the account ("moodle:42") */
     char cod_sence[SENCE_MAX_CODSENCE + 1];
     char codigo_curso[SENCE_MAX_CODIGOCURSO + 1];
     int linea;
@@ -52,7 +53,8 @@ typedef struct {
 
 /* Pending attempts (logins and closes) one participant may hold: a further one replaces
  * that participant's oldest, so nobody's gate pages or forged callbacks push out anyone
- * else's records. A participant is the LMS account (subject) or, without one, the RUN. */
+ * else's records. A participant is the LMS account (the subject up to its second ':', so
+ * every Moodle login of one user is one participant) or, without one, the RUN. */
 #define SENCE_MAX_PENDING 4
 /* Live sessions one participant may hold (one per course at most): beyond it, the oldest. */
 #define SENCE_MAX_SESSIONS 16

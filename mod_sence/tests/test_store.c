@@ -394,6 +394,19 @@ static void bounds(apr_pool_t *p)
         sence_store_put(s, SENCE_KIND_SESSION, &sess, now);
     }
     CHECK(replaced[SENCE_EV_SESSION_REPLACED] == 1 + 3);
+    /* a participant is the LMS account, whatever the login: new logins do not make room */
+    live = replaced[SENCE_EV_LOGIN_REPLACED];
+    for (i = 0; i < SENCE_MAX_PENDING + 2; i++) {
+        a[1] = rec("12345678-5", now, apr_time_from_sec(600));
+        snprintf(a[1].subject, sizeof(a[1].subject), "moodle:77:login%d", i);
+        a[1].created = now + 40 + i;
+        sence_store_put(s, SENCE_KIND_ATTEMPT, &a[1], now);
+    }
+    CHECK(replaced[SENCE_EV_LOGIN_REPLACED] == live + 2);
+    a[1] = rec("12345678-5", now, apr_time_from_sec(600));
+    strcpy(a[1].subject, "moodle:777:login0"); /* another account sharing the prefix */
+    sence_store_put(s, SENCE_KIND_ATTEMPT, &a[1], now);
+    CHECK(replaced[SENCE_EV_LOGIN_REPLACED] == live + 2);
     CHECK(sence_issuer("") == 0 &&
           sence_issuer("https://a.test") != sence_issuer("https://b.test"));
     sence_store_stats(s, &st);

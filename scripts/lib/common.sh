@@ -7,6 +7,11 @@
 #   sence_write_demo_conf DIR PORT BUILD
 #                                     write the demo sites (Basic-auth course, Moodle-like
 #                                     site + its SQLite database) and DIR/httpd.conf
+#                                     (journal DIR/logs/journal.log, status /sence-status);
+#                                     SENCE_DEMO_PUBLIC_HOST / SENCE_DEMO_SENCE_HOST name the
+#                                     course's and the simulator's host (default 127.0.0.1),
+#                                     SENCE_DEMO_CLOSE=1 adds SenceCloseSession On to /curso,
+#                                     SENCE_DEMO_CALLBACK_ORIGIN=strict|off sets SenceCallbackOrigin
 #   sence_free_port [FIRST]           print the first free loopback TCP port from FIRST
 #   sence_wait_http URL SECONDS [PID] wait until URL answers (fails early if PID dies)
 
@@ -142,6 +147,17 @@ sence_write_demo_conf() {
   local mpm=${SENCE_MPM:-event} user='' group='' token account
   [[ -d $dir && -n $port && -n $build ]] || sence_die "usage: sence_write_demo_conf DIR PORT BUILD"
   case "$mpm" in event | prefork | worker) ;; *) sence_die "SENCE_MPM must be event or prefork, not '$mpm'" ;; esac
+  local public_host=${SENCE_DEMO_PUBLIC_HOST:-127.0.0.1} sence_host=${SENCE_DEMO_SENCE_HOST:-127.0.0.1} h
+  for h in "$public_host" "$sence_host"; do
+    [[ $h =~ ^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$ ]] ||
+      sence_die "SENCE_DEMO_PUBLIC_HOST / SENCE_DEMO_SENCE_HOST must be host names, not '$h'"
+  done
+  local close_dir='' origin_dir=''
+  case "${SENCE_DEMO_CLOSE:-0}" in 0) ;; 1) close_dir='    SenceCloseSession On' ;;
+    *) sence_die "SENCE_DEMO_CLOSE must be 0 or 1" ;; esac
+  case "${SENCE_DEMO_CALLBACK_ORIGIN:-}" in '') ;;
+    strict | off) origin_dir="SenceCallbackOrigin $SENCE_DEMO_CALLBACK_ORIGIN" ;;
+    *) sence_die "SENCE_DEMO_CALLBACK_ORIGIN must be strict or off" ;; esac
   dir=$(cd "$dir" && pwd)
   build=$(cd "$build" && pwd)
   local so
@@ -202,6 +218,7 @@ LoadModule authn_core_module $SENCE_APACHE_MODULES/mod_authn_core.so
 LoadModule authn_file_module $SENCE_APACHE_MODULES/mod_authn_file.so
 LoadModule authz_core_module $SENCE_APACHE_MODULES/mod_authz_core.so
 LoadModule authz_user_module $SENCE_APACHE_MODULES/mod_authz_user.so
+LoadModule authz_host_module $SENCE_APACHE_MODULES/mod_authz_host.so
 LoadModule auth_basic_module $SENCE_APACHE_MODULES/mod_auth_basic.so
 LoadModule mime_module $SENCE_APACHE_MODULES/mod_mime.so
 LoadModule dir_module $SENCE_APACHE_MODULES/mod_dir.so
@@ -251,10 +268,17 @@ DirectoryIndex index.html
 </Directory>
 
 # ---- mod_sence, server-wide ------------------------------------------------------------
-SencePublicURL http://127.0.0.1:$port
-SenceEndpoint  http://127.0.0.1:$port/rcetest
+# The course and the simulator may be given other names (both on this loopback server).
+SencePublicURL http://$public_host:$port
+SenceEndpoint  http://$sence_host:$port/rcetest
 SenceRutOtec   $SENCE_DEMO_RUT_OTEC
 SenceTokenFile "$dir/token"
+SenceJournal   "$dir/logs/journal.log"
+$origin_dir
+<Location /sence-status>
+    SetHandler sence-status
+    Require ip 127.0.0.1 ::1
+</Location>
 
 # ---- the SENCE simulator, on this same server (stands in for sistemas.sence.cl) --------
 SenceSimRoster "$dir/roster.txt"
@@ -276,6 +300,7 @@ SenceSimCourse $SENCE_MOODLE_C3_COD_SENCE $SENCE_MOODLE_C3_CODIGO_CURSO $SENCE_D
     SenceCodSence $SENCE_DEMO_COD_SENCE
     SenceCodigoCurso $SENCE_DEMO_CODIGO_CURSO
     SenceLinea $SENCE_DEMO_LINEA
+$close_dir
 </Location>
 
 # ---- Moodle mode: a Moodle-like site under /moodle/ (static pages standing in for Moodle's

@@ -276,6 +276,10 @@ const names = [SENCE_HOST, new URL(BASE).hostname, EVIL_HOST];
 const launch = (secure) => chromium.launch({
   executablePath: CHROMIUM,
   headless: true,
+  // A signal ends the run (below); Playwright kills its browsers when node exits.
+  handleSIGINT: false,
+  handleSIGTERM: false,
+  handleSIGHUP: false,
   args: [
     '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync',
@@ -284,6 +288,13 @@ const launch = (secure) => chromium.launch({
     ...(secure ? [`--unsafely-treat-insecure-origin-as-secure=${[...ALLOWED].join(',')}`] : []),
   ],
 });
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(sig, () => {
+    console.log(`not ok ${passed + failed + 1} - stopped by ${sig}`);
+    console.log(`provenance: ${passed} passed, ${failed + 1} failed`);
+    process.exit(1);
+  });
+}
 const browser = await launch(true);
 let plainBrowser = null;
 

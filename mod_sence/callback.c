@@ -331,6 +331,7 @@ static int on_callback(request_rec *r, callback_t how)
                                    field, attempt.run),
                       cb.id_alumno);
     h.seen.since = apr_time_now() - attempt.created;
+    h.seen.trustworthy = sence_url_trustworthy(sc->public_url);
     if ((h.suspect = sence_provenance_suspect(r->pool, &h.seen, sc->sence_origins)) != NULL) {
         sence_store_count_suspect(sence_store(), how.closing);
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,

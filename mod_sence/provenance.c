@@ -34,6 +34,27 @@ const char *sence_origin_of(apr_pool_t *p, const char *url)
     return o;
 }
 
+int sence_url_trustworthy(const char *url)
+{
+    const char *host, *end;
+    apr_size_t n;
+
+    if (!url)
+        return 0;
+    if (strncasecmp(url, "https://", 8) == 0)
+        return 1;
+    if (strncasecmp(url, "http://", 7) != 0)
+        return 0;
+    host = url + 7;
+    if (*host == '[')
+        return strncmp(host, "[::1]", 5) == 0;
+    end = host + strcspn(host, ":/?#");
+    n = (apr_size_t)(end - host);
+    return (n == 9 && strncasecmp(host, "localhost", 9) == 0) ||
+           (n > 10 && strncasecmp(end - 10, ".localhost", 10) == 0) ||
+           (n >= 4 && strncmp(host, "127.", 4) == 0 && strspn(host, "0123456789.") == n);
+}
+
 int sence_origin_in(const char *origin, const apr_array_header_t *origins)
 {
     for (int i = 0; origin && origins && i < origins->nelts; i++)
@@ -50,9 +71,10 @@ const char *sence_provenance_suspect(apr_pool_t *p, const sence_provenance_t *se
     if (seen->origin && strcmp(seen->origin, "null") != 0 &&
         !sence_origin_in(seen->origin, sence_origins))
         APR_ARRAY_PUSH(why, const char *) = "origin";
-    if (!seen->fetch_site)
-        APR_ARRAY_PUSH(why, const char *) = "no-fetch-metadata";
-    else if (strcasecmp(seen->fetch_site, "same-origin") == 0)
+    if (!seen->fetch_site) {
+        if (seen->trustworthy)
+            APR_ARRAY_PUSH(why, const char *) = "no-fetch-metadata";
+    } else if (strcasecmp(seen->fetch_site, "same-origin") == 0)
         APR_ARRAY_PUSH(why, const char *) = "same-origin";
     else if (strcasecmp(seen->fetch_site, "same-site") == 0)
         APR_ARRAY_PUSH(why, const char *) = "same-site";

@@ -4,7 +4,7 @@
 static const char *suspect(apr_pool_t *p, apr_array_header_t *o, const char *origin,
                            const char *site, const char *mode, int secs)
 {
-    sence_provenance_t seen = {origin, site, mode, apr_time_from_sec(secs)};
+    sence_provenance_t seen = {origin, site, mode, apr_time_from_sec(secs), 1};
     return sence_provenance_suspect(p, &seen, o);
 }
 
@@ -50,6 +50,24 @@ int main(void)
     CHECK_STR(suspect(p, o, NULL, "x", "navigate", 1), "fetch-site-unknown,fast");
     /* no SENCE origin configured: any Origin but null is foreign */
     CHECK_STR(suspect(p, NULL, "https://sistemas.sence.cl", "cross-site", "navigate", 9), "origin");
+    /* over plain http to a real host browsers send no Sec-Fetch-*: their absence says nothing */
+    {
+        sence_provenance_t seen = {"https://sistemas.sence.cl", NULL, NULL, apr_time_from_sec(9),
+                                   0};
+        CHECK(sence_provenance_suspect(p, &seen, o) == NULL);
+        seen.since = 0;
+        CHECK_STR(sence_provenance_suspect(p, &seen, o), "fast");
+    }
+    CHECK(sence_url_trustworthy("https://cursos.otec.cl"));
+    CHECK(sence_url_trustworthy("http://localhost:8529"));
+    CHECK(sence_url_trustworthy("http://127.0.0.1:8529"));
+    CHECK(sence_url_trustworthy("http://[::1]:80"));
+    CHECK(sence_url_trustworthy("http://cursos.otec.localhost:8080/"));
+    CHECK(!sence_url_trustworthy("http://cursos.otec.cl"));
+    CHECK(!sence_url_trustworthy("http://localhost.cl"));
+    CHECK(!sence_url_trustworthy("http://127.0.0.1.evil.com"));
+    CHECK(!sence_url_trustworthy("http://localhost.evil.com/"));
+    CHECK(!sence_url_trustworthy(NULL));
     /* kept values are capped */
     {
         char big[600];

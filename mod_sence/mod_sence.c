@@ -195,6 +195,8 @@ static void register_hooks(apr_pool_t *p)
     sence_moodle_register(p);
 }
 
+/* The one exported symbol (the build hides everything else). */
+#pragma GCC visibility push(default)
 AP_DECLARE_MODULE(sence) = {STANDARD20_MODULE_STUFF, sence_create_dir_conf, sence_merge_dir_conf,
                             sence_create_srv_conf,   sence_merge_srv_conf,  sence_cmds,
                             register_hooks,
@@ -202,3 +204,4 @@ AP_DECLARE_MODULE(sence) = {STANDARD20_MODULE_STUFF, sence_create_dir_conf, senc
                             AP_MODULE_FLAG_NONE
 #endif
 };
+#pragma GCC visibility pop

@@ -22,7 +22,9 @@
 
 #include "run.h"
 
+#pragma GCC visibility push(default)
 module AP_MODULE_DECLARE_DATA sence_sim_module;
+#pragma GCC visibility pop
 APLOG_USE_MODULE(sence_sim);
 
 #define SIM_HANDLER "sence-sim"
@@ -1014,6 +1016,7 @@ static void sim_register_hooks(apr_pool_t *p)
     ap_hook_handler(sim_handler, NULL, NULL, APR_HOOK_MIDDLE);
 }
 
+#pragma GCC visibility push(default) /* the one exported symbol */
 module AP_MODULE_DECLARE_DATA sence_sim_module = {STANDARD20_MODULE_STUFF,
                                                   NULL,
                                                   NULL,
@@ -1022,3 +1025,4 @@ module AP_MODULE_DECLARE_DATA sence_sim_module = {STANDARD20_MODULE_STUFF,
                                                   sim_cmds,
                                                   sim_register_hooks,
                                                   AP_MODULE_FLAG_NONE};
+#pragma GCC visibility pop

@@ -15,8 +15,8 @@ use SenceJournal qw(:all);
 
 # The victim goes through the simulator (a RUN of its roster); the others need no SENCE login.
 my ($victim, $waiting, $attacker) = ('12345678-5', run_of(50000002), run_of(50000003));
-my ($st0) = status_json();
-my $cap = $st0 ? $st0->{store}{capacity} : 512;
+my ($st) = status_json();
+my $cap = $st ? $st->{store}{capacity} : 512;
 
 # A victim with a live session, another with a login pending at SENCE.
 my $vua = new_ua(run => $victim);
@@ -27,6 +27,7 @@ my $pending = form_fields(scalar gate_form($wua->request(GET url('/curso/'))));
 ok($pending->{IdSesionAlumno}, 'second victim: a login pending at SENCE');
 
 # The flood: more than the whole store's worth of records from one participant.
+my ($st0) = status_json();    # after the victims' own setup (which may replace their old sessions)
 my $jm = journal_mark();
 my $aua = new_ua(run => $attacker);
 $aua->conn_cache({ total_capacity => 2 });

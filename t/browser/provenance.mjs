@@ -1,15 +1,20 @@
 // Where SENCE's callback came from, as a real browser sends it (issue 10 §4).
 //
-//   SENCE_BASE_URL=http://cursos.otec.test:18181 SENCE_JOURNAL=/tmp/…/journal.log \
-//   SENCE_STRICT_URL=http://cursos.otec.test:18182 SENCE_STRICT_JOURNAL=/tmp/…/journal.log \
+//   SENCE_BASE_URL=http://cursos.otec.localhost:18181 SENCE_JOURNAL=/tmp/…/journal.log \
+//   SENCE_STRICT_URL=http://cursos.otec.localhost:18182 SENCE_STRICT_JOURNAL=/tmp/…/journal.log \
+//   SENCE_PLAIN_URL=http://cursos.otec.test:18183 SENCE_PLAIN_JOURNAL=/tmp/…/journal.log \
 //   node provenance.mjs
 //
-// Run by scripts/browser-test, which starts two demo servers (scripts/demo --background) whose
-// course is served as cursos.otec.test and whose simulator as sistemas.sence.test
-// (SENCE_DEMO_PUBLIC_HOST, SENCE_DEMO_SENCE_HOST), with SenceCloseSession On for /curso/; the
-// second one with SenceCallbackOrigin strict. Chromium maps those names, and evil.test, to
-// 127.0.0.1 (--host-resolver-rules), so SENCE's page and the course are different sites, as
-// in real use. Checked in the attendance journal (SenceJournal, JSON Lines), by IdSesionAlumno:
+// Run by scripts/browser-test, which starts three demo servers (scripts/demo --background).
+// The first two serve the course as cursos.otec.localhost and the simulator as
+// sistemas.sence.localhost (SENCE_DEMO_PUBLIC_HOST, SENCE_DEMO_SENCE_HOST), with
+// SenceCloseSession On for /curso/; the second one with SenceCallbackOrigin strict. The
+// attacker's page is evil.localhost. Chromium resolves *.localhost to loopback itself and
+// treats it as potentially trustworthy, so it sends Sec-Fetch-* over plain http, as it would
+// to https. Their sites are otec.localhost, sence.localhost and evil.localhost (the last
+// label counts as the suffix: sistemas.otec.localhost to cursos.otec.localhost is same-site),
+// so SENCE's page and the course are different sites, as in real use. No unsafe browser flag.
+// Checked in the attendance journal (SenceJournal, JSON Lines), by IdSesionAlumno:
 //
 //   1. a real round trip (and a real close) is NOT flagged: cross-site, navigate, Origin
 //      SENCE's (or null), more than 2 s after the gate page, no "suspect" field;
@@ -18,10 +23,15 @@
 //   4. a script's fetch() from a foreign page is flagged (origin, not-navigation); under
 //      SenceCallbackOrigin strict a cross-site (and a same-origin) form POST is refused (403,
 //      callback_rejected) and the participant's attempt is not used up;
-//   5. the status page's suspect.start counter moved by the number of flagged starts.
+//   5. the status page's suspect.start counter moved by the number of flagged starts;
+//   6. plain http to a host that is not loopback (the third server: cursos.otec.test and
+//      sistemas.sence.test, which Chromium maps to 127.0.0.1 with --host-resolver-rules):
+//      Chromium sends SENCE's Origin but no Sec-Fetch-*, and the server, whose SencePublicURL
+//      is such a URL, does not flag the genuine callback for it; a curl forgery is flagged
+//      "fast" only.
 //
 // Uses Debian's /usr/bin/chromium through playwright-core (no browser download). Every
-// request the browser makes must stay on the two demo servers. Screenshots go to out/.
+// request the browser makes must stay on the demo servers. Screenshots go to out/.
 import { chromium } from 'playwright-core';
 import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -31,12 +41,15 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 const env = (name, dflt) => (process.env[name] || dflt).replace(/\/+$/, '');
-const BASE = env('SENCE_BASE_URL', 'http://cursos.otec.test:8080');
+const BASE = env('SENCE_BASE_URL', 'http://cursos.otec.localhost:8080');
 const STRICT = env('SENCE_STRICT_URL', '');
+const PLAIN = env('SENCE_PLAIN_URL', '');
 const JOURNAL = process.env.SENCE_JOURNAL || '';
 const STRICT_JOURNAL = process.env.SENCE_STRICT_JOURNAL || '';
-const SENCE_HOST = process.env.SENCE_SENCE_HOST || 'sistemas.sence.test';
-const EVIL_HOST = process.env.SENCE_EVIL_HOST || 'evil.test';
+const PLAIN_JOURNAL = process.env.SENCE_PLAIN_JOURNAL || '';
+const SENCE_HOST = process.env.SENCE_SENCE_HOST || 'sistemas.sence.localhost';
+const EVIL_HOST = process.env.SENCE_EVIL_HOST || 'evil.localhost';
+const PLAIN_SENCE_HOST = process.env.SENCE_PLAIN_SENCE_HOST || 'sistemas.sence.test';
 const OUT = process.env.SENCE_BROWSER_OUT || join(dirname(fileURLToPath(import.meta.url)), 'out');
 const CHROMIUM = process.env.SENCE_CHROMIUM || '/usr/bin/chromium';
 const RUN = '12345678-5';
@@ -47,7 +60,7 @@ const TIMEOUT = 10_000;
 const HUMAN_PAUSE = 2_500;
 
 // One demo server: the course under BASE, SENCE's pages on the same port under SENCE_HOST.
-function server(base, journal) {
+function server(base, journal, senceHost = SENCE_HOST) {
   const u = new URL(base);
   const with_host = (h) => `${u.protocol}//${h}${u.port ? `:${u.port}` : ''}`;
   return {
@@ -55,7 +68,7 @@ function server(base, journal) {
     journal,
     course: `${base}/curso/`,
     retoma: `${base}/sence/retoma`,
-    sence: with_host(SENCE_HOST), // the SENCE endpoint's origin (SenceEndpoint …/rcetest)
+    sence: with_host(senceHost), // the SENCE endpoint's origin (SenceEndpoint …/rcetest)
     evil: with_host(EVIL_HOST),
     local: with_host('127.0.0.1'), // what node and curl reach without the browser's mapping
     host: u.hostname,
@@ -64,9 +77,10 @@ function server(base, journal) {
 }
 const S = server(BASE, JOURNAL);
 const T = STRICT ? server(STRICT, STRICT_JOURNAL) : null;
+const P = PLAIN ? server(PLAIN, PLAIN_JOURNAL, PLAIN_SENCE_HOST) : null;
 const SIM_START = (s) => `${s.sence}/rcetest/Registro/IniciarSesion`;
 const SIM_CLOSE = (s) => `${s.sence}/rcetest/Registro/CerrarSesion`;
-const ALLOWED = new Set([S, T].filter(Boolean).flatMap((s) => [s.base, s.sence, s.evil]));
+const ALLOWED = new Set([S, T, P].filter(Boolean).flatMap((s) => [s.base, s.sence, s.evil]));
 
 let passed = 0;
 let failed = 0;
@@ -256,6 +270,23 @@ const until = async (t, ms) => {
   if (left > 0) await new Promise((r) => setTimeout(r, left));
 };
 
+// curl fetches S's gate page and at once posts the forged success (no browser at all);
+// resolves to the journal line of that attempt's start_ok.
+async function curlForgery(s, label) {
+  const resolve = ['--resolve', `${s.host}:${s.port}:127.0.0.1`];
+  const { stdout: html } = await run('curl', ['-sS', '--max-time', '5', ...resolve,
+    '-u', `${RUN}:${PLATFORM_PASSWORD}`, s.course]);
+  const fields = Object.fromEntries([...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)]
+    .map((m) => [m[1], m[2]]));
+  check(`${label}: the gate page carries an IdSesionAlumno`, (fields.IdSesionAlumno || '').length >= 22,
+    html.slice(0, 160));
+  const body = new URLSearchParams(success({ fields })).toString();
+  const { stdout: code } = await run('curl', ['-sS', '--max-time', '5', ...resolve, '-o', '/dev/null',
+    '-w', '%{http_code}', '--data', body, s.retoma]);
+  check(`${label}: the forged callback is accepted (303)`, code === '303', code);
+  return journalLine(s, 'start_ok', fields.IdSesionAlumno);
+}
+
 // Logs in at the simulated SENCE page shown in PAGE after a human's pause; SENCE's page then
 // posts back to the course (cross-site), and the browser follows the 303 to NEXT.
 async function senceLogin(page, next, shownAt) {
@@ -268,12 +299,12 @@ async function senceLogin(page, next, shownAt) {
 
 mkdirSync(OUT, { recursive: true });
 const started = Date.now();
-const names = [SENCE_HOST, new URL(BASE).hostname, EVIL_HOST];
-// Chromium sends Sec-Fetch-* only to potentially trustworthy URLs (https, or loopback): over
-// plain http to cursos.otec.test it sends Origin and nothing else. Real SENCE and a real
-// SencePublicURL are https; the demo is http, so these origins are treated as secure, as
-// https would be. PLAIN_HTTP launches a browser without that (see the last scenario).
-const launch = (secure) => chromium.launch({
+// Chromium sends Sec-Fetch-* only to potentially trustworthy URLs: https, or loopback
+// (localhost, *.localhost, 127.0.0.0/8, [::1]). It resolves *.localhost to loopback itself;
+// the other names (the plain-http server's) are mapped to 127.0.0.1.
+const mapped = [...new Set([S, T, P].filter(Boolean).flatMap((s) => [s.base, s.sence, s.evil])
+  .map((o) => new URL(o).hostname))].filter((h) => !/(^|\.)localhost$/i.test(h) && h !== '127.0.0.1');
+const browser = await chromium.launch({
   executablePath: CHROMIUM,
   headless: true,
   // A signal ends the run (below); Playwright kills its browsers when node exits.
@@ -284,8 +315,7 @@ const launch = (secure) => chromium.launch({
     '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync',
     '--no-proxy-server',
-    `--host-resolver-rules=${names.map((n) => `MAP ${n} 127.0.0.1`).join(', ')}`,
-    ...(secure ? [`--unsafely-treat-insecure-origin-as-secure=${[...ALLOWED].join(',')}`] : []),
+    ...(mapped.length ? [`--host-resolver-rules=${mapped.map((n) => `MAP ${n} 127.0.0.1`).join(', ')}`] : []),
   ],
 });
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
@@ -295,8 +325,6 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     process.exit(1);
   });
 }
-const browser = await launch(true);
-let plainBrowser = null;
 
 let flaggedStarts = 0;
 try {
@@ -319,6 +347,8 @@ try {
     const shownAt = Date.now();
     check(`real: the gate sends the browser to SENCE at ${S.sence}`, page.url() === SIM_START(S),
       page.url());
+    check(`real: SENCE's page at ${S.sence} is a secure context over http (a loopback name)`,
+      await page.evaluate(() => window.isSecureContext));
     await page.screenshot({ path: join(OUT, '11-prov-sence-login.png'), fullPage: true });
     await senceLogin(page, S.course, shownAt);
     check('real: back at the course with its content (cookie set across sites)',
@@ -366,18 +396,7 @@ try {
 
   // 3. curl: the gate page, then at once the forged success (no browser at all).
   await scenario('curl forgery', async () => {
-    const resolve = ['--resolve', `${S.host}:${S.port}:127.0.0.1`];
-    const { stdout: html } = await run('curl', ['-sS', '--max-time', '5', ...resolve,
-      '-u', `${RUN}:${PLATFORM_PASSWORD}`, S.course]);
-    const fields = Object.fromEntries([...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)]
-      .map((m) => [m[1], m[2]]));
-    check('curl: the gate page carries an IdSesionAlumno', (fields.IdSesionAlumno || '').length >= 22,
-      html.slice(0, 160));
-    const body = new URLSearchParams(success({ fields })).toString();
-    const { stdout: code } = await run('curl', ['-sS', '--max-time', '5', ...resolve, '-o', '/dev/null',
-      '-w', '%{http_code}', '--data', body, S.retoma]);
-    check('curl: the forged callback is accepted (303)', code === '303', code);
-    const j = await journalLine(S, 'start_ok', fields.IdSesionAlumno);
+    const j = await curlForgery(S, 'curl');
     checkFlagged('curl forgery', j, ['no-fetch-metadata', 'fast'],
       (l) => !('origin' in l) && !('fetch_site' in l) && !('fetch_mode' in l));
     if (j && j.suspect) flaggedStarts++;
@@ -405,28 +424,6 @@ try {
     await ctx.close();
   });
 
-  // What plain http gives (no https, no secure-origin flag): a genuine round trip from
-  // SENCE's page to a non-loopback http course carries Origin but no Sec-Fetch-* at all.
-  await scenario('plain http: what Chromium sends without a secure context', async () => {
-    plainBrowser = await launch(false);
-    const ctx = await participant(plainBrowser);
-    const page = await ctx.newPage();
-    const heard = listen(page, S);
-    await page.goto(S.course);
-    await page.waitForURL(SIM_START(S));
-    await senceLogin(page, S.course, Date.now());
-    check('plain http: the real round trip still reaches the course',
-      page.url() === S.course && (await page.locator('#contenido-curso').isVisible()), page.url());
-    const j = await journalLine(S, 'start_ok', heard.ids.start[0]);
-    report.push(['plain-http real start', j]);
-    check('plain http: Chromium sent SENCE\'s Origin but no Sec-Fetch-Site / Sec-Fetch-Mode',
-      j && j.origin === S.sence && !('fetch_site' in j) && !('fetch_mode' in j), seen(j));
-    info(`plain http: the genuine start_ok is ${j && j.suspect ? `flagged "${j.suspect}"` : 'not flagged'}` +
-      ' (an http SencePublicURL that is not loopback gets no fetch metadata from Chromium)');
-    if (j && j.suspect) flaggedStarts++;
-    await ctx.close();
-  });
-
   // 5. The status page counted exactly the flagged starts, and the clean close as clean.
   await scenario('status page counters', async () => {
     const after = await status(S);
@@ -440,6 +437,43 @@ try {
     check('status: as many flagged start_ok lines in the journal',
       flaggedInJournal === after.suspect.start - before.suspect.start, flaggedInJournal);
   });
+
+  // 6. Plain http to a host that is not loopback (SencePublicURL http://cursos.otec.test:…):
+  //    Chromium sends SENCE's Origin but no Sec-Fetch-* at all, so their absence proves
+  //    nothing there and the server does not flag it; a quick curl is still "fast".
+  if (!P) {
+    check('plain-http server given (SENCE_PLAIN_URL)', false, 'not set');
+  } else {
+    await scenario(`plain http to ${P.host}: what Chromium sends, and what is flagged`, async () => {
+      const before = await status(P);
+      const ctx = await participant(browser);
+      const page = await ctx.newPage();
+      const heard = listen(page, P);
+      await page.goto(P.course);
+      await page.waitForURL(SIM_START(P));
+      const shownAt = Date.now();
+      check(`plain http: SENCE's page at ${P.sence} is not a secure context`,
+        !(await page.evaluate(() => window.isSecureContext)));
+      await senceLogin(page, P.course, shownAt);
+      check('plain http: the real round trip reaches the course',
+        page.url() === P.course && (await page.locator('#contenido-curso').isVisible()), page.url());
+      const j = await journalLine(P, 'start_ok', heard.ids.start[0]);
+      report.push(['plain-http real start', j]);
+      check('plain http: Chromium sent SENCE\'s Origin but no Sec-Fetch-Site / Sec-Fetch-Mode',
+        Boolean(j) && j.origin === P.sence && !('fetch_site' in j) && !('fetch_mode' in j), seen(j));
+      check('plain http: the genuine start is not flagged (no fetch metadata is expected there)',
+        Boolean(j) && !('suspect' in j) && j.seconds >= 2, seen(j));
+      await ctx.close();
+      const c = await curlForgery(P, 'plain http curl');
+      report.push(['plain-http curl forgery', c]);
+      check('plain http: a quick curl forgery is flagged "fast" only (not no-fetch-metadata)',
+        Boolean(c) && c.suspect === 'fast', seen(c));
+      const after = await status(P);
+      check('plain http: status suspect.start moved by 1 (the curl forgery)',
+        after.suspect.start - before.suspect.start === 1,
+        `${before.suspect.start} -> ${after.suspect.start}`);
+    });
+  }
 
   // 4b. SenceCallbackOrigin strict: a foreign Origin is refused before the attempt is taken.
   if (!T) {
@@ -500,7 +534,6 @@ try {
   check('provenance: ran to the end', false, String(e && e.message ? e.message : e).split('\n')[0]);
 } finally {
   await browser.close();
-  if (plainBrowser) await plainBrowser.close();
 }
 
 for (const [label, j] of report) info(`journal ${label}: ${seen(j)}`);

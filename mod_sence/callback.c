@@ -333,7 +333,7 @@ static int on_callback(request_rec *r, callback_t how)
     h.seen.since = apr_time_now() - attempt.created;
     h.seen.trustworthy = sence_url_trustworthy(sc->public_url);
     if ((h.suspect = sence_provenance_suspect(r->pool, &h.seen, sc->sence_origins)) != NULL) {
-        sence_store_count_suspect(sence_store(), how.closing);
+        sence_count_suspect(sence_counters(), how.closing);
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
                       SLOG(3009) "callback %s for RUN %s accepted but suspect (%s): Origin %s, "
                                  "Sec-Fetch-Site %s, Sec-Fetch-Mode %s, %" APR_TIME_T_FMT

@@ -13,6 +13,17 @@ const char *sence_event_name(sence_event ev)
     return ev < SENCE_EV_COUNT ? names[ev] : "unknown";
 }
 
+sence_event sence_drop_event(sence_kind kind, const sence_record_t *rec, sence_drop_why why)
+{
+    static const sence_event ev[3][3] = {
+        {SENCE_EV_SESSION_EXPIRED, SENCE_EV_SESSION_EVICTED, SENCE_EV_SESSION_REPLACED},
+        {SENCE_EV_CLOSE_ABANDONED, SENCE_EV_CLOSE_EVICTED, SENCE_EV_CLOSE_REPLACED},
+        {SENCE_EV_LOGIN_ABANDONED, SENCE_EV_LOGIN_EVICTED, SENCE_EV_LOGIN_REPLACED},
+    };
+    int k = kind == SENCE_KIND_SESSION ? 0 : (rec->flags & SENCE_FLAG_CLOSE) ? 1 : 2;
+    return ev[k][why];
+}
+
 /* Length of the valid UTF-8 sequence at s, 0 if invalid. */
 static int utf8_len(const unsigned char *s)
 {

@@ -5,6 +5,31 @@
 #include "provenance.h"
 #include "store.h"
 
+/* What happened: one journal line each, counted for the status page. */
+typedef enum {
+    SENCE_EV_LOGIN_SENT,
+    SENCE_EV_START_OK,
+    SENCE_EV_START_ERROR,
+    SENCE_EV_CLOSE_SENT,
+    SENCE_EV_CLOSE_OK,
+    SENCE_EV_CLOSE_ERROR,
+    SENCE_EV_SESSION_EXPIRED,
+    SENCE_EV_LOGIN_ABANDONED,
+    SENCE_EV_SESSION_EVICTED,
+    SENCE_EV_LOGIN_EVICTED,
+    SENCE_EV_CALLBACK_REJECTED,
+    SENCE_EV_CLOSE_ABANDONED,
+    SENCE_EV_CLOSE_EVICTED,
+    SENCE_EV_SESSION_REPLACED, /* the same participant started the same course again */
+    SENCE_EV_LOGIN_REPLACED,   /* the participant's oldest pending login made room */
+    SENCE_EV_CLOSE_REPLACED,   /* the participant's oldest pending close made room */
+    SENCE_EV_COUNT
+} sence_event;
+
+/* The event of a record the store dropped: a session ended, or a login or a close was never
+ * answered. */
+sence_event sence_drop_event(sence_kind kind, const sence_record_t *rec, sence_drop_why why);
+
 typedef struct {
     sence_event ev;
     apr_time_t time;

@@ -85,21 +85,21 @@ void sence_journal(request_rec *r, sence_event_t *e)
     e->time = apr_time_now();
     if (!e->ip)
         e->ip = r->useragent_ip;
-    if (sence_store()) {
-        sence_store_count(sence_store(), e->ev);
-        for (int i = 0; e->codes && i < e->codes->nelts; i++)
-            sence_store_count_code(sence_store(), APR_ARRAY_IDX(e->codes, i, int));
-    }
+    sence_count_event(sence_counters(), e->ev);
+    for (int i = 0; e->codes && i < e->codes->nelts; i++)
+        sence_count_code(sence_counters(), APR_ARRAY_IDX(e->codes, i, int));
     write_line(r->server, r->pool, e);
 }
 
-/* Records the store drops (expiry, abandoned logins, evictions); already counted there. */
-static void reaped(void *baton, sence_event ev, const sence_record_t *rec)
+/* Records what the store drops (expiry, abandoned logins, evictions, replacements). */
+static void dropped(void *baton, sence_kind kind, sence_drop_why why, const sence_record_t *rec)
 {
     server_rec *s = baton;
+    sence_event ev = sence_drop_event(kind, rec, why);
     sence_event_t e;
     apr_pool_t *p;
 
+    sence_count_event(sence_counters(), ev);
     if (!journal || apr_pool_create(&p, NULL) != APR_SUCCESS)
         return;
     memset(&e, 0, sizeof(e));
@@ -107,8 +107,7 @@ static void reaped(void *baton, sence_event ev, const sence_record_t *rec)
     e.time = apr_time_now();
     e.rec = rec;
     /* a session's own id is its cookie: the journal names the IdSesionAlumno it began with */
-    if (ev == SENCE_EV_SESSION_EXPIRED || ev == SENCE_EV_SESSION_EVICTED ||
-        ev == SENCE_EV_SESSION_REPLACED)
+    if (kind == SENCE_KIND_SESSION)
         e.id_sesion_alumno = rec->ref;
     write_line(s, p, &e);
     apr_pool_destroy(p);
@@ -117,5 +116,5 @@ static void reaped(void *baton, sence_event ev, const sence_record_t *rec)
 void sence_journal_child_init(server_rec *s)
 {
     if (sence_store())
-        sence_store_on_reap(sence_store(), reaped, s);
+        sence_store_on_drop(sence_store(), dropped, s);
 }

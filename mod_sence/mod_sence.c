@@ -1,4 +1,4 @@
-/* Module record, hooks, and the shared-memory store's life across generations. */
+/* Module record and hooks. */
 #define SENCE_MODULE_RECORD /* AP_DECLARE_MODULE below defines the log index */
 #include "mod_sence.h"
 
@@ -6,27 +6,7 @@
 #include <http_protocol.h>
 #include <http_request.h>
 #include <ap_mpm.h>
-#include <apr_shm.h>
-#include <util_mutex.h>
 #include <stdio.h>
-
-#define RETAINED_KEY "mod_sence-store"
-#define MUTEX_TYPE "sence-store"
-
-/* Retained in the global pool, so it survives graceful and full restarts of httpd. */
-typedef struct {
-    apr_shm_t *shm;
-    apr_global_mutex_t *mutex;
-    apr_uint32_t capacity;
-} retained_t;
-
-static retained_t *retained;
-static sence_store_t *store; /* this generation's view of the shared segment */
-
-sence_store_t *sence_store(void)
-{
-    return store;
-}
 
 static int pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
 {
@@ -34,41 +14,7 @@ static int pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
     (void)ptemp;
     if (sence_moodle_pre_config(pconf) != APR_SUCCESS)
         return HTTP_INTERNAL_SERVER_ERROR;
-    return ap_mutex_register(pconf, MUTEX_TYPE, NULL, APR_LOCK_DEFAULT, 0);
-}
-
-static apr_uint32_t wanted_capacity(server_rec *s)
-{
-    sence_srv_conf *sc = ap_get_module_config(s->module_config, &sence_module);
-    return sc->cache_size > 0 ? (apr_uint32_t)sc->cache_size : SENCE_DEFAULT_CACHE_SIZE;
-}
-
-static apr_status_t create_segment(server_rec *s, apr_uint32_t capacity)
-{
-    apr_pool_t *pp = s->process->pool;
-    apr_status_t rv;
-
-    rv = apr_shm_create(&retained->shm, sence_store_bytes(capacity), NULL, pp);
-    if (rv != APR_SUCCESS) {
-        ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
-                     SLOG(1010) "cannot create shared memory for %u sessions; lower "
-                                "SenceSessionCacheSize",
-                     capacity);
-        return rv;
-    }
-    rv = ap_global_mutex_create(&retained->mutex, NULL, MUTEX_TYPE, NULL, s, pp, 0);
-    if (rv != APR_SUCCESS) {
-        ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
-                     SLOG(1011) "cannot create the store mutex; see the Mutex directive");
-        return rv;
-    }
-    if (!sence_store_format(pp, apr_shm_baseaddr_get(retained->shm), capacity, retained->mutex))
-        return APR_EGENERAL;
-    retained->capacity = capacity;
-    ap_log_error(APLOG_MARK, APLOG_INFO, 0, s,
-                 SLOG(1012) "session store created: %u records, %" APR_SIZE_T_FMT " bytes",
-                 capacity, sence_store_bytes(capacity));
-    return APR_SUCCESS;
+    return sence_store_pre_config(pconf);
 }
 
 static void dump_config(apr_pool_t *p, server_rec *s);
@@ -127,53 +73,20 @@ static void dump_config(apr_pool_t *p, server_rec *s)
 
 static int post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
 {
-    apr_uint32_t capacity = wanted_capacity(s);
-
     (void)plog;
-    store = NULL;
     if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG)
         return OK; /* the first, checking pass: nothing to keep yet */
     if (sence_moodle_post_config(pconf, ptemp, s) != OK || sence_journal_open(pconf, s) != OK)
         return HTTP_INTERNAL_SERVER_ERROR;
-
-    retained = ap_retained_data_get(RETAINED_KEY);
-    if (!retained)
-        retained = ap_retained_data_create(RETAINED_KEY, sizeof(*retained));
-    if (retained->shm && capacity != retained->capacity)
-        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
-                     SLOG(1013) "SenceSessionCacheSize changed from %u to %u: the live store "
-                                "keeps %u records until httpd is stopped and started",
-                     retained->capacity, capacity, retained->capacity);
-    if (retained->shm)
-        store = sence_store_attach(pconf, apr_shm_baseaddr_get(retained->shm), retained->mutex);
-    if (retained->shm && !store)
-        /* A new module version with another record layout: old children may still use the
-         * old segment, so it is left alone (freed at stop) and a new one starts empty. */
-        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
-                     SLOG(1014) "the retained session store has another layout (module "
-                                "upgraded?): starting an empty store; participants start "
-                                "their SENCE session again");
-    if (!store) {
-        if (create_segment(s, capacity) != APR_SUCCESS)
-            return HTTP_INTERNAL_SERVER_ERROR;
-        store = sence_store_attach(pconf, apr_shm_baseaddr_get(retained->shm), retained->mutex);
-    }
-    return OK;
+    return sence_store_post_config(pconf, s);
 }
 
 static void child_init(apr_pool_t *p, server_rec *s)
 {
-    apr_status_t rv;
-
     sence_moodle_child_init(p, s);
-    if (!retained || !store)
-        return;
-    rv = apr_global_mutex_child_init(&retained->mutex, apr_global_mutex_lockfile(retained->mutex),
-                                     p);
-    if (rv != APR_SUCCESS)
-        ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, SLOG(1015) "cannot attach the store mutex");
-    store = sence_store_attach(p, apr_shm_baseaddr_get(retained->shm), retained->mutex);
-    sence_journal_child_init(s);
+    sence_store_child_init(p, s);
+    if (sence_store())
+        sence_journal_child_init(s);
 }
 
 static void register_hooks(apr_pool_t *p)
@@ -193,6 +106,7 @@ static void register_hooks(apr_pool_t *p)
     ap_hook_handler(sence_status_handler, NULL, NULL, APR_HOOK_MIDDLE);
     sence_notice_register();
     sence_moodle_register(p);
+    sence_store_register(p);
 }
 
 /* The one exported symbol (the build hides everything else). */

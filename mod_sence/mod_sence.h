@@ -10,6 +10,7 @@
 #include "moodle/moodle.h"
 #include "settings.h"
 #include "store.h"
+#include "store_glue.h"
 #include "event.h"
 #include "provenance.h"
 
@@ -122,7 +123,6 @@ apr_interval_time_t sence_lifetime(const sence_dir_conf *d);
 apr_interval_time_t sence_login_timeout(const sence_dir_conf *d);
 
 /* mod_sence.c: the store of this generation */
-sence_store_t *sence_store(void);
 
 /* gate.c */
 int sence_gate_access(request_rec *r);

@@ -100,8 +100,8 @@ static const char *label(apr_pool_t *p, const char *v)
     return out;
 }
 
-static void metrics(request_rec *r, const sence_store_stats_t *st, apr_hash_t *courses,
-                    apr_array_header_t *locs)
+static void metrics(request_rec *r, const sence_store_stats_t *st, const sence_counters_t *n,
+                    apr_hash_t *courses, apr_array_header_t *locs)
 {
     apr_hash_index_t *hi;
     int i;
@@ -137,22 +137,22 @@ static void metrics(request_rec *r, const sence_store_stats_t *st, apr_hash_t *c
              r);
     for (i = 0; i < SENCE_EV_COUNT; i++)
         ap_rprintf(r, "sence_events_total{event=\"%s\"} %u\n", sence_event_name((sence_event)i),
-                   st->events[i]);
+                   n->events[i]);
     ap_rprintf(r,
                "# HELP sence_suspect_callbacks_total Accepted callbacks that did not look like "
                "SENCE's page (Origin, Sec-Fetch-*, timing).\n"
                "# TYPE sence_suspect_callbacks_total counter\n"
                "sence_suspect_callbacks_total{kind=\"start\"} %u\n"
                "sence_suspect_callbacks_total{kind=\"close\"} %u\n",
-               st->suspect[0], st->suspect[1]);
+               n->suspect[0], n->suspect[1]);
     ap_rputs("# HELP sence_glosa_errors_total GlosaError codes received from SENCE.\n"
              "# TYPE sence_glosa_errors_total counter\n",
              r);
     for (i = 0; i < SENCE_CODE_SLOTS; i++)
-        if (st->codes[i])
+        if (n->codes[i])
             ap_rprintf(r, "sence_glosa_errors_total{code=\"%s\"} %u\n",
                        sence_slot_code(i) < 0 ? "other" : apr_itoa(r->pool, sence_slot_code(i)),
-                       st->codes[i]);
+                       n->codes[i]);
     ap_rputs("# HELP sence_location_info Gated locations and their SENCE environment.\n"
              "# TYPE sence_location_info gauge\n",
              r);
@@ -166,8 +166,8 @@ static void metrics(request_rec *r, const sence_store_stats_t *st, apr_hash_t *c
     }
 }
 
-static void json(request_rec *r, const sence_store_stats_t *st, apr_hash_t *courses,
-                 apr_array_header_t *locs)
+static void json(request_rec *r, const sence_store_stats_t *st, const sence_counters_t *n,
+                 apr_hash_t *courses, apr_array_header_t *locs)
 {
     apr_pool_t *p = r->pool;
     apr_hash_index_t *hi;
@@ -191,15 +191,14 @@ static void json(request_rec *r, const sence_store_stats_t *st, apr_hash_t *cour
     }
     ap_rputs("],\"events\":{", r);
     for (i = 0; i < SENCE_EV_COUNT; i++)
-        ap_rprintf(r, "%s\"%s\":%u", i ? "," : "", sence_event_name((sence_event)i), st->events[i]);
-    ap_rprintf(r, "},\"suspect\":{\"start\":%u,\"close\":%u", st->suspect[0], st->suspect[1]);
+        ap_rprintf(r, "%s\"%s\":%u", i ? "," : "", sence_event_name((sence_event)i), n->events[i]);
+    ap_rprintf(r, "},\"suspect\":{\"start\":%u,\"close\":%u", n->suspect[0], n->suspect[1]);
     ap_rputs("},\"errors\":{", r);
     for (first = 1, i = 0; i < SENCE_CODE_SLOTS; i++) {
-        if (!st->codes[i])
+        if (!n->codes[i])
             continue;
         ap_rprintf(r, "%s\"%s\":%u", first ? "" : ",",
-                   sence_slot_code(i) < 0 ? "other" : apr_itoa(p, sence_slot_code(i)),
-                   st->codes[i]);
+                   sence_slot_code(i) < 0 ? "other" : apr_itoa(p, sence_slot_code(i)), n->codes[i]);
         first = 0;
     }
     ap_rputs("},\"locations\":[", r);
@@ -220,8 +219,8 @@ static const char *h(request_rec *r, const char *s)
     return ap_escape_html2(r->pool, s, 0);
 }
 
-static void html(request_rec *r, const sence_store_stats_t *st, apr_hash_t *courses,
-                 apr_array_header_t *locs)
+static void html(request_rec *r, const sence_store_stats_t *st, const sence_counters_t *n,
+                 apr_hash_t *courses, apr_array_header_t *locs)
 {
     apr_hash_index_t *hi;
     int i;
@@ -261,26 +260,27 @@ static void html(request_rec *r, const sence_store_stats_t *st, apr_hash_t *cour
                st->evicted[SENCE_KIND_SESSION], st->evicted[SENCE_KIND_ATTEMPT]);
     for (i = 0; i < SENCE_EV_COUNT; i++)
         ap_rprintf(r, "<tr><td>%s</td><td>%u</td></tr>\n", sence_event_name((sence_event)i),
-                   st->events[i]);
+                   n->events[i]);
     ap_rprintf(r,
                "</table>\n<h2>Suspect callbacks</h2>\n<p>%u session starts and %u closes were "
                "accepted from a browser request that did not look like SENCE's page (see the "
                "journal's <code>suspect</code> field).</p>\n",
-               st->suspect[0], st->suspect[1]);
+               n->suspect[0], n->suspect[1]);
     ap_rputs("<h2>SENCE error codes</h2>\n<table border=\"1\">\n", r);
     for (i = 0; i < SENCE_CODE_SLOTS; i++)
-        if (st->codes[i])
+        if (n->codes[i])
             ap_rprintf(
                 r, "<tr><td>%s</td><td>%s</td><td>%u</td></tr>\n",
                 sence_slot_code(i) < 0 ? "other" : apr_itoa(r->pool, sence_slot_code(i)),
                 sence_slot_code(i) < 0 ? "" : h(r, sence_rce_describe(r->pool, sence_slot_code(i))),
-                st->codes[i]);
+                n->codes[i]);
     ap_rputs("</table>\n</body></html>\n", r);
 }
 
 int sence_status_handler(request_rec *r)
 {
     sence_store_stats_t st;
+    sence_counters_t c;
     walk_t w;
     apr_array_header_t *locs;
 
@@ -292,16 +292,20 @@ int sence_status_handler(request_rec *r)
         return HTTP_SERVICE_UNAVAILABLE;
     sence_store_sweep(sence_store(), apr_time_now(), 0); /* count only what is alive */
     sence_store_stats(sence_store(), &st);
+    if (sence_counters())
+        c = *sence_counters();
+    else
+        memset(&c, 0, sizeof(c));
     w.pool = r->pool;
     w.courses = apr_hash_make(r->pool);
     sence_store_walk(sence_store(), SENCE_KIND_SESSION, apr_time_now(), count_session, &w);
     locs = locations(r);
     apr_table_setn(r->headers_out, "Cache-Control", "no-store");
     if (r->args && !strcmp(r->args, "json"))
-        json(r, &st, w.courses, locs);
+        json(r, &st, &c, w.courses, locs);
     else if (r->args && !strcmp(r->args, "metrics"))
-        metrics(r, &st, w.courses, locs);
+        metrics(r, &st, &c, w.courses, locs);
     else
-        html(r, &st, w.courses, locs);
+        html(r, &st, &c, w.courses, locs);
     return OK;
 }

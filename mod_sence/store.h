@@ -1,13 +1,12 @@
-/* Attempts and sessions in one shared-memory segment.
- *
- * Fixed-size slots addressed by index (never pointers, so every process may map the
- * segment anywhere), a chained hash index over (kind, id), a free list and one
- * insertion-ordered list per kind for expiry and eviction. Every operation is O(1)
- * and holds the global mutex only for the table operation itself. */
+/* The store of pending attempts and live sessions: the record, the rules every backend
+ * keeps (single use, expiry, per-participant bounds) and the interface the gate, the
+ * callbacks and the status page use. Backends implement sence_store_ops_t: the
+ * shared-memory table (store_shm.h) today. The store knows nothing of the journal: it
+ * reports what it dropped and why (sence_store_drop_fn), and the caller decides what that
+ * means. */
 #ifndef SENCE_STORE_H
 #define SENCE_STORE_H
 
-#include <apr_global_mutex.h>
 #include <apr_time.h>
 #include <stddef.h>
 
@@ -59,115 +58,95 @@ typedef struct {
 /* Live sessions one participant may hold (one per course at most): beyond it, the oldest. */
 #define SENCE_MAX_SESSIONS 16
 
-/* What happened, counted in the store for the status page and written to the journal. */
+/* Why a record left the store without being taken. */
 typedef enum {
-    SENCE_EV_LOGIN_SENT,
-    SENCE_EV_START_OK,
-    SENCE_EV_START_ERROR,
-    SENCE_EV_CLOSE_SENT,
-    SENCE_EV_CLOSE_OK,
-    SENCE_EV_CLOSE_ERROR,
-    SENCE_EV_SESSION_EXPIRED,
-    SENCE_EV_LOGIN_ABANDONED,
-    SENCE_EV_SESSION_EVICTED,
-    SENCE_EV_LOGIN_EVICTED,
-    SENCE_EV_CALLBACK_REJECTED,
-    SENCE_EV_CLOSE_ABANDONED,
-    SENCE_EV_CLOSE_EVICTED,
-    SENCE_EV_SESSION_REPLACED, /* the same participant started the same course again */
-    SENCE_EV_LOGIN_REPLACED,   /* the participant's oldest pending login made room */
-    SENCE_EV_CLOSE_REPLACED,   /* the participant's oldest pending close made room */
-    SENCE_EV_COUNT
-} sence_event;
+    SENCE_DROP_EXPIRED,  /* past its expiry */
+    SENCE_DROP_EVICTED,  /* to make room in a full store */
+    SENCE_DROP_REPLACED, /* its participant made a newer one (the per-participant bounds) */
+} sence_drop_why;
 
-/* GlosaError codes counted one slot each: 100, 200-212, 300-313, and "other". */
-#define SENCE_CODE_SLOTS 29
-int sence_code_slot(int code);
-int sence_slot_code(int slot); /* -1 for the "other" slot */
-
+/* What the store itself holds and did. */
 typedef struct {
     apr_uint32_t capacity;
     apr_uint32_t live[SENCE_KINDS];
     apr_uint64_t created[SENCE_KINDS];
     apr_uint64_t expired[SENCE_KINDS];
     apr_uint64_t evicted[SENCE_KINDS];
-    apr_uint32_t events[SENCE_EV_COUNT];
-    apr_uint32_t codes[SENCE_CODE_SLOTS];
-    apr_uint32_t suspect[2]; /* accepted callbacks that did not look like SENCE's page:
-                                [0] start, [1] close */
 } sence_store_stats_t;
 
-/* Called after the lock is released for each record a store operation dropped because it
- * expired, to make room (ev is SESSION_EXPIRED, LOGIN_ABANDONED, *_EVICTED) or because its
- * participant made a newer one (*_REPLACED). */
-typedef void sence_store_reap_fn(void *baton, sence_event ev, const sence_record_t *rec);
+/* Called after the backend released its lock, for each record an operation dropped. */
+typedef void sence_store_drop_fn(void *baton, sence_kind kind, sence_drop_why why,
+                                 const sence_record_t *rec);
 
-/* Called under the lock for each live record of a kind, oldest first. */
+/* Called for each live record of a kind, oldest first (under the backend's lock). */
 typedef void sence_store_walk_fn(void *baton, const sence_record_t *rec);
 
 typedef struct sence_store_t sence_store_t;
 
-/* Bytes of shared memory needed for capacity records. */
-apr_size_t sence_store_bytes(apr_uint32_t capacity);
+/* A backend. Every operation takes the instance's own data (impl) and the store, whose
+ * drop listener it calls. */
+typedef struct {
+    const char *name;
+    /* Copies rec in under a fresh random id (written to rec->id). */
+    apr_status_t (*put)(sence_store_t *s, sence_kind kind, sence_record_t *rec, apr_time_t now);
+    /* Copies the live record with this id into out: the whole record, or its head only
+     * (SENCE_RECORD_HEAD bytes; the rest of out untouched). APR_NOTFOUND if absent,
+     * APR_TIMEUP if it had expired (it is dropped). */
+    apr_status_t (*get)(sence_store_t *s, sence_kind kind, const char *id, apr_time_t now,
+                        sence_record_t *out, int head_only);
+    /* Like get (whole), and removes it: of two callers, one gets it. */
+    apr_status_t (*take)(sence_store_t *s, sence_kind kind, const char *id, apr_time_t now,
+                         sence_record_t *out);
+    /* Clears flag on a live record; APR_SUCCESS only if it was set (so one caller wins). */
+    apr_status_t (*clear_flag)(sence_store_t *s, sence_kind kind, const char *id,
+                               apr_uint32_t flag);
+    apr_status_t (*remove)(sence_store_t *s, sence_kind kind, const char *id);
+    void (*stats)(sence_store_t *s, sence_store_stats_t *out);
+    /* Optional (NULL where the backend cannot): visit the live records; drop expired ones
+     * at most once per `every` across processes (0: now, everywhere). */
+    void (*walk)(sence_store_t *s, sence_kind kind, apr_time_t now, sence_store_walk_fn *fn,
+                 void *baton);
+    void (*sweep)(sence_store_t *s, apr_time_t now, apr_interval_time_t every);
+} sence_store_ops_t;
 
-/* Lays out a fresh store in base (sence_store_bytes(capacity) bytes). mutex may be NULL
- * when only one thread of one process uses it. */
-sence_store_t *sence_store_format(apr_pool_t *p, void *base, apr_uint32_t capacity,
-                                  apr_global_mutex_t *mutex);
+struct sence_store_t {
+    const sence_store_ops_t *ops;
+    void *impl;
+    sence_store_drop_fn *on_drop; /* this process's listener, or NULL */
+    void *baton;
+};
 
-/* Attaches to a store formatted earlier (e.g. by the previous generation). NULL if the
- * memory does not hold a store of this layout. */
-sence_store_t *sence_store_attach(apr_pool_t *p, void *base, apr_global_mutex_t *mutex);
+/* Reports drops to this process's listener. */
+void sence_store_on_drop(sence_store_t *s, sence_store_drop_fn *fn, void *baton);
 
-/* Copies rec in under a fresh random id (written to rec->id). Per participant (subject, else
- * RUN): a session replaces the participant's live session of the same course (CodSence,
- * CodigoCurso, linea, issuer); an attempt beyond SENCE_MAX_PENDING replaces the
- * participant's oldest attempt. A full store then reclaims an expired record, else evicts an
- * attempt, else a session: among the oldest few of the kind, the one whose participant holds
- * the most records. */
+/* Per participant (the subject's account, else the RUN): a session replaces the
+ * participant's live session of the same course (CodSence, CodigoCurso, linea, issuer); an
+ * attempt beyond SENCE_MAX_PENDING replaces the participant's oldest attempt. A full store
+ * then reclaims an expired record, else evicts an attempt, else a session: among the oldest
+ * few of the kind, the one whose participant holds the most records. */
 apr_status_t sence_store_put(sence_store_t *s, sence_kind kind, sence_record_t *rec,
                              apr_time_t now);
-
-/* Copies the live record with this id into out. APR_NOTFOUND if absent; APR_TIMEUP if
- * it had expired (it is removed). */
 apr_status_t sence_store_get(sence_store_t *s, sence_kind kind, const char *id, apr_time_t now,
                              sence_record_t *out);
-
-/* Like get, but copies only the head of the record (id to lifetime; the rest of out is left
- * as it was): what the gate compares, read from the first cache lines of the slot. */
+/* The head only: what the gate compares, read from the first cache lines of a slot. */
 apr_status_t sence_store_get_head(sence_store_t *s, sence_kind kind, const char *id, apr_time_t now,
                                   sence_record_t *out);
-
-/* Like get, and removes the record: single use. */
 apr_status_t sence_store_take(sence_store_t *s, sence_kind kind, const char *id, apr_time_t now,
                               sence_record_t *out);
-
-/* Clears flag on a live record; APR_SUCCESS only if it was set (so one caller wins). */
 apr_status_t sence_store_clear_flag(sence_store_t *s, sence_kind kind, const char *id,
                                     apr_uint32_t flag);
-
 apr_status_t sence_store_remove(sence_store_t *s, sence_kind kind, const char *id);
-
 void sence_store_stats(sence_store_t *s, sence_store_stats_t *out);
-
-/* This process's listener for reaped records (not stored in shared memory). */
-void sence_store_on_reap(sence_store_t *s, sence_store_reap_fn *fn, void *baton);
-
-/* Visits the live records of a kind under the lock: keep fn short (status page only). */
+/* No-ops on a backend that cannot. */
 void sence_store_walk(sence_store_t *s, sence_kind kind, apr_time_t now, sence_store_walk_fn *fn,
                       void *baton);
-
-/* Reclaims expired records anywhere in the store, at most once per `every` across all
- * processes (others return at once), reporting them to the reap listener. Each sweep visits
- * a bounded share of the slots (a tenth of the store, at least 1024), continuing where the
- * last one stopped, so the lock is never held for a walk of the whole store; every = 0 visits
- * every slot (the status page, which counts what is alive). */
 void sence_store_sweep(sence_store_t *s, apr_time_t now, apr_interval_time_t every);
 
-/* Counters shared by all processes, without the lock. */
-void sence_store_count(sence_store_t *s, sence_event ev);
-void sence_store_count_code(sence_store_t *s, int code);
-void sence_store_count_suspect(sence_store_t *s, int closing);
+/* The rules backends share. A participant's key: the LMS account ("moodle:42" of a subject
+ * "moodle:42:LOGIN", whatever the login), else the RUN; *len is its length. */
+const char *sence_store_owner(const sence_record_t *r, apr_size_t *len);
+int sence_store_same_owner(const sence_record_t *a, const sence_record_t *b);
+int sence_store_same_course(const sence_record_t *a, const sence_record_t *b);
 
 /* The issuer tag of a public URL (a hash, never 0 for a non-empty URL). */
 apr_uint64_t sence_issuer(const char *public_url);

@@ -13,7 +13,7 @@
  *
  * Output: one "key=value ..." line per measurement, then a "ratio" line comparing the
  * largest size with the smallest, all on stdout; exit status 1 if a lookup fails. */
-#include "store.h"
+#include "store_shm.h"
 
 #include <apr_general.h>
 #include <apr_global_mutex.h>
@@ -92,7 +92,7 @@ static int measure(apr_pool_t *parent, apr_uint32_t n, apr_uint32_t lookups, int
         return 1;
     }
     res->sessions = n;
-    res->bytes = sence_store_bytes(n);
+    res->bytes = sence_shm_store_bytes(n);
     /* page-aligned fresh zero pages, as a new shm segment is */
     if (posix_memalign(&mem, 4096, res->bytes) != 0)
         mem = NULL;
@@ -101,7 +101,7 @@ static int measure(apr_pool_t *parent, apr_uint32_t n, apr_uint32_t lookups, int
     ids = malloc(sizeof(*ids) * (apr_size_t)n);
     seq = malloc(sizeof(*seq) * (apr_size_t)lookups);
     runs = malloc(sizeof(double) * (apr_size_t)repeat);
-    s = mem && ids && seq && runs ? sence_store_format(p, mem, n, mutex) : NULL;
+    s = mem && ids && seq && runs ? sence_shm_store_format(p, mem, n, mutex) : NULL;
     if (!s) {
         fprintf(stderr, "bench_store: cannot make a store of %u sessions\n", n);
         free(mem);

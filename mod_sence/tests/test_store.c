@@ -1,5 +1,7 @@
 #include "check.h"
-#include "store.h"
+#include "counters.h"
+#include "event.h"
+#include "store_shm.h"
 
 #include <apr_shm.h>
 #include <stdlib.h>
@@ -28,7 +30,7 @@ static sence_record_t rec_of(int n, apr_time_t now, apr_interval_time_t ttl)
 
 static sence_store_t *fresh(apr_pool_t *p, apr_uint32_t cap, apr_global_mutex_t *m)
 {
-    return sence_store_format(p, apr_pcalloc(p, sence_store_bytes(cap)), cap, m);
+    return sence_shm_store_format(p, apr_pcalloc(p, sence_shm_store_bytes(cap)), cap, m);
 }
 
 static void basics(apr_pool_t *p)
@@ -67,7 +69,7 @@ static void basics(apr_pool_t *p)
     sence_store_stats(s, &st);
     CHECK(st.live[0] == 0 && st.live[1] == 0 && st.expired[1] == 1 && st.created[0] == 1);
     /* attaching to the same memory sees the same records; foreign memory is refused */
-    CHECK(sence_store_attach(p, apr_pcalloc(p, 4096), NULL) == NULL);
+    CHECK(sence_shm_store_attach(p, apr_pcalloc(p, 4096), NULL) == NULL);
 }
 
 /* Full store: expired first, then the oldest attempt, then the oldest session. */
@@ -101,8 +103,10 @@ static void eviction(apr_pool_t *p)
 
 static int reaped_expired, reaped_evicted, reaped_abandoned;
 
-static void on_reap(void *baton, sence_event ev, const sence_record_t *r)
+static void on_reap(void *baton, sence_kind kind, sence_drop_why why, const sence_record_t *r)
 {
+    sence_event ev = sence_drop_event(kind, r, why);
+
     (void)baton;
     (void)r;
     reaped_expired += ev == SENCE_EV_SESSION_EXPIRED;
@@ -125,9 +129,8 @@ static void reporting(apr_pool_t *p)
     sence_record_t a = rec("12345678-5", now, apr_time_from_sec(1));
     sence_record_t b = rec("12345678-5", now, apr_time_from_sec(1));
     sence_record_t c = rec("12345678-5", now, apr_time_from_sec(100)), out;
-    sence_store_stats_t st;
 
-    sence_store_on_reap(s, on_reap, NULL);
+    sence_store_on_drop(s, on_reap, NULL);
     sence_store_put(s, SENCE_KIND_ATTEMPT, &a, now);
     sence_store_put(s, SENCE_KIND_SESSION, &b, now);
     CHECK(sence_store_get(s, SENCE_KIND_SESSION, b.id, now + apr_time_from_sec(5), &out) ==
@@ -143,13 +146,20 @@ static void reporting(apr_pool_t *p)
     walked = 0;
     sence_store_walk(s, SENCE_KIND_SESSION, now + apr_time_from_sec(5), on_walk, NULL);
     CHECK(walked == 1);
-    sence_store_count(s, SENCE_EV_START_OK);
-    sence_store_count_code(s, 211);
-    sence_store_count_code(s, 211);
-    sence_store_count_code(s, 999);
-    sence_store_stats(s, &st);
-    CHECK(st.events[SENCE_EV_START_OK] == 1 && st.events[SENCE_EV_LOGIN_ABANDONED] == 1);
-    CHECK(st.codes[sence_code_slot(211)] == 2 && st.codes[SENCE_CODE_SLOTS - 1] == 1);
+    /* the status page's counters: the journal counts events (the drops it hears of too) */
+    {
+        sence_counters_t *n = sence_counters_attach(apr_pcalloc(p, sizeof(*n)));
+        sence_count_event(n, SENCE_EV_START_OK);
+        sence_count_event(n, SENCE_EV_LOGIN_ABANDONED);
+        sence_count_code(n, 211);
+        sence_count_code(n, 211);
+        sence_count_code(n, 999);
+        sence_count_suspect(n, 1);
+        CHECK(n->events[SENCE_EV_START_OK] == 1 && n->events[SENCE_EV_LOGIN_ABANDONED] == 1);
+        CHECK(n->codes[sence_code_slot(211)] == 2 && n->codes[SENCE_CODE_SLOTS - 1] == 1);
+        CHECK(n->suspect[0] == 0 && n->suspect[1] == 1);
+        CHECK(sence_counters_attach(n) == n && n->codes[sence_code_slot(211)] == 2);
+    }
     CHECK(sence_slot_code(sence_code_slot(100)) == 100 &&
           sence_slot_code(sence_code_slot(313)) == 313);
     /* a sweep finds expired records behind live older ones, once per interval */
@@ -157,7 +167,7 @@ static void reporting(apr_pool_t *p)
         sence_store_t *t = fresh(p, 8, NULL);
         sence_record_t live = rec_of(1, now, apr_time_from_sec(1000));
         sence_record_t dead = rec_of(2, now, apr_time_from_sec(1));
-        sence_store_on_reap(t, on_reap, NULL);
+        sence_store_on_drop(t, on_reap, NULL);
         sence_store_put(t, SENCE_KIND_SESSION, &live, now);
         sence_store_put(t, SENCE_KIND_SESSION, &dead, now);
         reaped_expired = 0;
@@ -215,9 +225,9 @@ static void processes(apr_pool_t *p)
     sence_store_stats_t st;
     int k, status, ok = 1;
 
-    CHECK(apr_shm_create(&shm, sence_store_bytes(CAP), NULL, p) == APR_SUCCESS);
+    CHECK(apr_shm_create(&shm, sence_shm_store_bytes(CAP), NULL, p) == APR_SUCCESS);
     CHECK(apr_global_mutex_create(&mutex, NULL, APR_LOCK_DEFAULT, p) == APR_SUCCESS);
-    s = sence_store_format(p, apr_shm_baseaddr_get(shm), CAP, mutex);
+    s = sence_shm_store_format(p, apr_shm_baseaddr_get(shm), CAP, mutex);
     for (k = 0; k < STABLE; k++) {
         sence_record_t r = rec("22222222-2", apr_time_now(), apr_time_from_sec(600));
         r.linea = 1000 + k;
@@ -250,7 +260,7 @@ static void processes(apr_pool_t *p)
     CHECK(st.live[SENCE_KIND_ATTEMPT] == KIDS * EACH &&
           st.created[SENCE_KIND_ATTEMPT] == KIDS * EACH);
     CHECK(st.live[SENCE_KIND_SESSION] == STABLE);
-    CHECK(sence_store_attach(p, apr_shm_baseaddr_get(shm), mutex) != NULL);
+    CHECK(sence_shm_store_attach(p, apr_shm_baseaddr_get(shm), mutex) != NULL);
 }
 
 /* The gate's lookup copies the head only; the rest of its buffer is left alone. */
@@ -281,7 +291,7 @@ static void head(apr_pool_t *p)
     CHECK(sence_store_get_head(s, SENCE_KIND_SESSION, a.id, now + apr_time_from_sec(61), &out) ==
           APR_TIMEUP);
     CHECK(sence_store_get_head(s, SENCE_KIND_SESSION, "nope", now, &out) == APR_NOTFOUND);
-    CHECK(sence_store_bytes(100000) / 100000 <= 1024);
+    CHECK(sence_shm_store_bytes(100000) / 100000 <= 1024);
 }
 
 /* A sweep is bounded (slots visited, records reaped) and the next one continues: every
@@ -294,7 +304,7 @@ static void sweeping(apr_pool_t *p)
     sence_store_stats_t st;
     int i, sweeps = 0, most = 0;
 
-    sence_store_on_reap(s, on_reap, NULL);
+    sence_store_on_drop(s, on_reap, NULL);
     for (i = 0; i < N; i++) {
         sence_record_t r = rec_of(i, now, apr_time_from_sec(i % 3 ? 10 : 5000));
         sence_store_put(s, SENCE_KIND_SESSION, &r, now);
@@ -320,8 +330,10 @@ static void sweeping(apr_pool_t *p)
 
 static int replaced[SENCE_EV_COUNT];
 
-static void count_reaped(void *baton, sence_event ev, const sence_record_t *r)
+static void count_reaped(void *baton, sence_kind kind, sence_drop_why why, const sence_record_t *r)
 {
+    sence_event ev = sence_drop_event(kind, r, why);
+
     (void)baton;
     (void)r;
     replaced[ev]++;
@@ -338,7 +350,7 @@ static void bounds(apr_pool_t *p)
     int i, live = 0;
 
     memset(replaced, 0, sizeof(replaced));
-    sence_store_on_reap(s, count_reaped, NULL);
+    sence_store_on_drop(s, count_reaped, NULL);
     other = rec_of(2, now, apr_time_from_sec(600));
     sence_store_put(s, SENCE_KIND_ATTEMPT, &other, now);
     for (i = 0; i < 10; i++) {

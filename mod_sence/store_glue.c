@@ -1,0 +1,145 @@
+/* The store's life across httpd generations, and its shared-memory backend's segment. */
+#include "mod_sence.h"
+#include "store_shm.h"
+
+#include <ap_provider.h>
+#include <apr_shm.h>
+#include <util_mutex.h>
+
+#define RETAINED_KEY "mod_sence-store"
+#define MUTEX_TYPE "sence-store"
+
+/* Retained in the process pool, so it survives graceful and full restarts of httpd. */
+typedef struct {
+    apr_shm_t *shm;
+    apr_global_mutex_t *mutex;
+    apr_uint32_t capacity;
+    apr_shm_t *counters;
+} retained_t;
+
+static retained_t *retained;
+static sence_store_t *store;
+static sence_counters_t *counters;
+
+sence_store_t *sence_store(void)
+{
+    return store;
+}
+
+sence_counters_t *sence_counters(void)
+{
+    return counters;
+}
+
+static apr_status_t create_segment(server_rec *s, apr_uint32_t capacity)
+{
+    apr_pool_t *pp = s->process->pool;
+    apr_status_t rv;
+
+    rv = apr_shm_create(&retained->shm, sence_shm_store_bytes(capacity), NULL, pp);
+    if (rv != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
+                     SLOG(1010) "cannot create shared memory for %u sessions; lower "
+                                "SenceSessionCacheSize",
+                     capacity);
+        return rv;
+    }
+    rv = ap_global_mutex_create(&retained->mutex, NULL, MUTEX_TYPE, NULL, s, pp, 0);
+    if (rv != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
+                     SLOG(1011) "cannot create the store mutex; see the Mutex directive");
+        return rv;
+    }
+    if (!sence_shm_store_format(pp, apr_shm_baseaddr_get(retained->shm), capacity, retained->mutex))
+        return APR_EGENERAL;
+    retained->capacity = capacity;
+    ap_log_error(APLOG_MARK, APLOG_INFO, 0, s,
+                 SLOG(1012) "session store created: %u records, %" APR_SIZE_T_FMT " bytes",
+                 capacity, sence_shm_store_bytes(capacity));
+    return APR_SUCCESS;
+}
+
+static sence_store_t *shm_create(apr_pool_t *pconf, server_rec *s, apr_uint32_t capacity)
+{
+    sence_store_t *st = NULL;
+
+    if (retained->shm && capacity != retained->capacity)
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
+                     SLOG(1013) "SenceSessionCacheSize changed from %u to %u: the live store "
+                                "keeps %u records until httpd is stopped and started",
+                     retained->capacity, capacity, retained->capacity);
+    if (retained->shm)
+        st = sence_shm_store_attach(pconf, apr_shm_baseaddr_get(retained->shm), retained->mutex);
+    if (retained->shm && !st)
+        /* A new module version with another record layout: old children may still use the
+         * old segment, so it is left alone (freed at stop) and a new one starts empty. */
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
+                     SLOG(1014) "the retained session store has another layout (module "
+                                "upgraded?): starting an empty store; participants start "
+                                "their SENCE session again");
+    if (!st) {
+        if (create_segment(s, capacity) != APR_SUCCESS)
+            return NULL;
+        st = sence_shm_store_attach(pconf, apr_shm_baseaddr_get(retained->shm), retained->mutex);
+    }
+    return st;
+}
+
+static sence_store_t *shm_child_init(apr_pool_t *pchild, server_rec *s, sence_store_t *st)
+{
+    apr_status_t rv;
+
+    (void)st;
+    rv = apr_global_mutex_child_init(&retained->mutex, apr_global_mutex_lockfile(retained->mutex),
+                                     pchild);
+    if (rv != APR_SUCCESS)
+        ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, SLOG(1015) "cannot attach the store mutex");
+    return sence_shm_store_attach(pchild, apr_shm_baseaddr_get(retained->shm), retained->mutex);
+}
+
+static const sence_store_backend_t shm_backend = {shm_create, shm_child_init};
+
+void sence_store_register(apr_pool_t *p)
+{
+    ap_register_provider(p, SENCE_STORE_PROVIDER, "shm", "0", &shm_backend);
+}
+
+int sence_store_pre_config(apr_pool_t *pconf)
+{
+    return ap_mutex_register(pconf, MUTEX_TYPE, NULL, APR_LOCK_DEFAULT, 0);
+}
+
+static const sence_store_backend_t *backend(void)
+{
+    return ap_lookup_provider(SENCE_STORE_PROVIDER, "shm", "0");
+}
+
+int sence_store_post_config(apr_pool_t *pconf, server_rec *s)
+{
+    sence_srv_conf *sc = ap_get_module_config(s->module_config, &sence_module);
+    apr_uint32_t capacity =
+        sc->cache_size > 0 ? (apr_uint32_t)sc->cache_size : SENCE_DEFAULT_CACHE_SIZE;
+    apr_status_t rv;
+
+    store = NULL;
+    counters = NULL;
+    retained = ap_retained_data_get(RETAINED_KEY);
+    if (!retained)
+        retained = ap_retained_data_create(RETAINED_KEY, sizeof(*retained));
+    if (!retained->counters && (rv = apr_shm_create(&retained->counters, sizeof(sence_counters_t),
+                                                    NULL, s->process->pool)) != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
+                     SLOG(1010) "cannot create shared memory for the status counters");
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    counters = sence_counters_attach(apr_shm_baseaddr_get(retained->counters));
+    store = backend()->create(pconf, s, capacity);
+    return store ? OK : HTTP_INTERNAL_SERVER_ERROR;
+}
+
+void sence_store_child_init(apr_pool_t *pchild, server_rec *s)
+{
+    if (!retained || !store)
+        return;
+    store = backend()->child_init(pchild, s, store);
+}

@@ -8,7 +8,7 @@
 
 static const char *callback_rest(request_rec *r)
 {
-    sence_srv_conf *sc = ap_get_module_config(r->server->module_config, &sence_module);
+    sence_srv_conf_t *sc = ap_get_module_config(r->server->module_config, &sence_module);
     const char *cb = sence_callback_path(sc);
     apr_size_t n = strlen(cb);
 
@@ -20,7 +20,7 @@ static const char *callback_rest(request_rec *r)
 /* Ours before mod_proxy, mod_rewrite or PHP can take it. */
 int sence_claim_callback(request_rec *r)
 {
-    sence_srv_conf *sc = ap_get_module_config(r->server->module_config, &sence_module);
+    sence_srv_conf_t *sc = ap_get_module_config(r->server->module_config, &sence_module);
 
     if (r->main || !sc->public_url || !callback_rest(r))
         return DECLINED;
@@ -113,7 +113,7 @@ static const char *mismatch(const sence_record_t *sent, const sence_callback_t *
 
 static void set_cookie(request_rec *r, const sence_record_t *session)
 {
-    sence_srv_conf *sc = ap_get_module_config(r->server->module_config, &sence_module);
+    sence_srv_conf_t *sc = ap_get_module_config(r->server->module_config, &sence_module);
     int secure = strncmp(sc->public_url, "https:", 6) == 0;
     char name[SENCE_COOKIE_NAME_SIZE];
 
@@ -131,7 +131,7 @@ typedef struct {
     const char *suspect;
 } heard_t;
 
-static void journal_outcome(request_rec *r, sence_event ev, const sence_record_t *rec,
+static void journal_outcome(request_rec *r, sence_event_kind_t ev, const sence_record_t *rec,
                             const char *id_alumno, apr_array_header_t *codes, int ended,
                             const heard_t *h)
 {
@@ -151,7 +151,7 @@ static void journal_outcome(request_rec *r, sence_event ev, const sence_record_t
 static int start_session(request_rec *r, const sence_record_t *attempt, const sence_callback_t *cb,
                          const heard_t *h)
 {
-    sence_srv_conf *sc = ap_get_module_config(r->server->module_config, &sence_module);
+    sence_srv_conf_t *sc = ap_get_module_config(r->server->module_config, &sence_module);
     apr_time_t now = apr_time_now();
     sence_record_t s = *attempt;
     const char *location;
@@ -187,7 +187,7 @@ static int start_session(request_rec *r, const sence_record_t *attempt, const se
 
 /* The four callbacks: SENCE POSTs start or close outcomes, success or error. */
 typedef struct {
-    sence_cb_kind kind;
+    sence_cb_kind_t kind;
     int closing;
 } callback_t;
 
@@ -204,7 +204,7 @@ static void end_session(request_rec *r, const sence_record_t *attempt)
 
 static int ends_on(request_rec *r, const apr_array_header_t *codes)
 {
-    const sence_dir_conf *d = ap_get_module_config(r->per_dir_config, &sence_module);
+    const sence_dir_conf_t *d = ap_get_module_config(r->per_dir_config, &sence_module);
     int i, j;
 
     for (i = 0; i < codes->nelts; i++) {
@@ -264,7 +264,7 @@ static int closed(request_rec *r, const sence_record_t *attempt, const sence_cal
 
 static int on_callback(request_rec *r, callback_t how)
 {
-    sence_srv_conf *sc = ap_get_module_config(r->server->module_config, &sence_module);
+    sence_srv_conf_t *sc = ap_get_module_config(r->server->module_config, &sence_module);
     apr_table_t *form = NULL;
     sence_callback_t cb;
     sence_record_t attempt;

@@ -1,14 +1,14 @@
-/* Closing a SENCE session (seed 5.2 "Solicitar cierre de sesión"): a page, served by the gate
- * at a gated URL with ?sence_cerrar=1, whose button POSTs SENCE's CerrarSesion form. The
+/* Closing a SENCE session (the Moodle block's "Solicitar cierre de sesión"): a page, served by the
+ * gate at a gated URL with ?sence_cerrar=1, whose button POSTs SENCE's CerrarSesion form. The
  * callbacks that follow are answered by callback.c. */
 #include "mod_sence.h"
 
 #include <http_protocol.h>
 #include <apr_strings.h>
 
-int sence_close_page(request_rec *r, const sence_dir_conf *d, const sence_record_t *session)
+int sence_close_page(request_rec *r, const sence_dir_conf_t *d, const sence_record_t *session)
 {
-    sence_srv_conf *sc = ap_get_module_config(r->server->module_config, &sence_module);
+    sence_srv_conf_t *sc = ap_get_module_config(r->server->module_config, &sence_module);
     apr_time_t now = apr_time_now();
     sence_record_t attempt = *session;
     sence_request_t req;

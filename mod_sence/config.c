@@ -6,11 +6,11 @@
 #include <apr_strings.h>
 #include <ctype.h>
 
-#define DIR_OFFSET(field) (void *)APR_OFFSETOF(sence_dir_conf, field)
+#define DIR_OFFSET(field) (void *)APR_OFFSETOF(sence_dir_conf_t, field)
 
 void *sence_create_dir_conf(apr_pool_t *p, char *dir)
 {
-    sence_dir_conf *d = apr_pcalloc(p, sizeof(*d));
+    sence_dir_conf_t *d = apr_pcalloc(p, sizeof(*d));
 
     (void)dir;
     d->enabled = -1;
@@ -28,7 +28,7 @@ void *sence_create_dir_conf(apr_pool_t *p, char *dir)
 
 void *sence_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
 {
-    sence_dir_conf *base = basev, *add = addv, *d = apr_pcalloc(p, sizeof(*d));
+    sence_dir_conf_t *base = basev, *add = addv, *d = apr_pcalloc(p, sizeof(*d));
 
     d->enabled = PICK_SET(enabled, -1);
     d->home = PICK(home);
@@ -53,7 +53,7 @@ void *sence_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
 
 void *sence_create_srv_conf(apr_pool_t *p, server_rec *s)
 {
-    sence_srv_conf *sc = apr_pcalloc(p, sizeof(*sc));
+    sence_srv_conf_t *sc = apr_pcalloc(p, sizeof(*sc));
 
     (void)s;
     sc->sections = apr_array_make(p, 4, sizeof(sence_section_t));
@@ -64,7 +64,7 @@ void *sence_create_srv_conf(apr_pool_t *p, server_rec *s)
 
 void *sence_merge_srv_conf(apr_pool_t *p, void *basev, void *addv)
 {
-    sence_srv_conf *base = basev, *add = addv, *sc = apr_pcalloc(p, sizeof(*sc));
+    sence_srv_conf_t *base = basev, *add = addv, *sc = apr_pcalloc(p, sizeof(*sc));
 
     sc->callback_path = PICK(callback_path);
     sc->public_url = PICK(public_url);
@@ -76,17 +76,17 @@ void *sence_merge_srv_conf(apr_pool_t *p, void *basev, void *addv)
     return sc;
 }
 
-const char *sence_callback_path(const sence_srv_conf *sc)
+const char *sence_callback_path(const sence_srv_conf_t *sc)
 {
     return sc->callback_path ? sc->callback_path : "/sence";
 }
 
-apr_interval_time_t sence_lifetime(const sence_dir_conf *d)
+apr_interval_time_t sence_lifetime(const sence_dir_conf_t *d)
 {
     return d->lifetime > 0 ? d->lifetime : SENCE_DEFAULT_LIFETIME;
 }
 
-apr_interval_time_t sence_login_timeout(const sence_dir_conf *d)
+apr_interval_time_t sence_login_timeout(const sence_dir_conf_t *d)
 {
     return d->login_timeout > 0 ? d->login_timeout : SENCE_DEFAULT_LOGIN_TIMEOUT;
 }
@@ -104,9 +104,9 @@ static int is_plain_location(cmd_parms *cmd)
 }
 
 /* Remembers the section a directive appears in, once, for the startup checks. */
-void sence_config_remember(cmd_parms *cmd, sence_dir_conf *d)
+void sence_config_remember(cmd_parms *cmd, sence_dir_conf_t *d)
 {
-    sence_srv_conf *sc = ap_get_module_config(cmd->server->module_config, &sence_module);
+    sence_srv_conf_t *sc = ap_get_module_config(cmd->server->module_config, &sence_module);
     sence_section_t *sec;
     int i;
 
@@ -132,7 +132,7 @@ static const char *fail(cmd_parms *cmd, const char *why)
 
 static const char *set_enabled(cmd_parms *cmd, void *dv, int on)
 {
-    sence_dir_conf *d = dv;
+    sence_dir_conf_t *d = dv;
     d->enabled = on;
     sence_config_remember(cmd, d);
     return NULL;
@@ -147,7 +147,7 @@ static const char *set_flag(cmd_parms *cmd, void *dv, int on)
 
 static const char *set_close_codes(cmd_parms *cmd, void *dv, const char *arg)
 {
-    sence_dir_conf *d = dv;
+    sence_dir_conf_t *d = dv;
     char *end;
     long code = strtol(arg, &end, 10);
 
@@ -161,7 +161,7 @@ static const char *set_close_codes(cmd_parms *cmd, void *dv, const char *arg)
 
 static const char *set_rut(cmd_parms *cmd, void *dv, const char *arg)
 {
-    sence_dir_conf *d = dv;
+    sence_dir_conf_t *d = dv;
     char rut[SENCE_RUN_MAX + 1];
     const char *why = sence_check_rut(arg, rut);
 
@@ -172,7 +172,7 @@ static const char *set_rut(cmd_parms *cmd, void *dv, const char *arg)
     return NULL;
 }
 
-static const char *set_token_value(cmd_parms *cmd, sence_dir_conf *d, const char *token)
+static const char *set_token_value(cmd_parms *cmd, sence_dir_conf_t *d, const char *token)
 {
     const char *why = sence_check_token(token);
 
@@ -219,7 +219,7 @@ static const char *set_token_file(cmd_parms *cmd, void *dv, const char *arg)
 
 static const char *set_env(cmd_parms *cmd, void *dv, const char *arg)
 {
-    sence_dir_conf *d = dv;
+    sence_dir_conf_t *d = dv;
 
     if (!strcasecmp(arg, "test"))
         d->env = SENCE_ENV_TEST;
@@ -233,7 +233,7 @@ static const char *set_env(cmd_parms *cmd, void *dv, const char *arg)
 
 static const char *set_endpoint(cmd_parms *cmd, void *dv, const char *arg)
 {
-    sence_dir_conf *d = dv;
+    sence_dir_conf_t *d = dv;
     const char *why = sence_check_endpoint(arg);
     apr_size_t n = strlen(arg);
 
@@ -262,21 +262,21 @@ static const char *set_value(cmd_parms *cmd, sence_value_t *v, const char *arg)
 
 static const char *set_cod_sence(cmd_parms *cmd, void *dv, const char *arg)
 {
-    sence_dir_conf *d = dv;
+    sence_dir_conf_t *d = dv;
     sence_config_remember(cmd, d);
     return set_value(cmd, &d->cod_sence, arg);
 }
 
 static const char *set_codigo_curso(cmd_parms *cmd, void *dv, const char *arg)
 {
-    sence_dir_conf *d = dv;
+    sence_dir_conf_t *d = dv;
     sence_config_remember(cmd, d);
     return set_value(cmd, &d->codigo_curso, arg);
 }
 
 static const char *set_linea(cmd_parms *cmd, void *dv, const char *arg)
 {
-    sence_dir_conf *d = dv;
+    sence_dir_conf_t *d = dv;
     const char *why = sence_check_linea(arg, &d->linea);
 
     sence_config_remember(cmd, d);
@@ -285,7 +285,7 @@ static const char *set_linea(cmd_parms *cmd, void *dv, const char *arg)
 
 static const char *set_run(cmd_parms *cmd, void *dv, const char *arg)
 {
-    sence_dir_conf *d = dv;
+    sence_dir_conf_t *d = dv;
     const char *err = NULL;
 
     d->run = ap_expr_parse_cmd(cmd, arg, AP_EXPR_FLAG_STRING_RESULT, &err, NULL);
@@ -295,7 +295,7 @@ static const char *set_run(cmd_parms *cmd, void *dv, const char *arg)
 
 static const char *set_duration(cmd_parms *cmd, void *dv, const char *arg)
 {
-    sence_dir_conf *d = dv;
+    sence_dir_conf_t *d = dv;
     apr_interval_time_t t;
     const char *why = sence_parse_duration(arg, &t);
 
@@ -306,7 +306,7 @@ static const char *set_duration(cmd_parms *cmd, void *dv, const char *arg)
     return NULL;
 }
 
-static sence_srv_conf *srv(cmd_parms *cmd)
+static sence_srv_conf_t *srv(cmd_parms *cmd)
 {
     return ap_get_module_config(cmd->server->module_config, &sence_module);
 }
@@ -443,10 +443,10 @@ const command_rec sence_cmds[] = {
 
 /* What a request to this section sees: the virtual host's defaults, then the plain
  * <Location> sections whose path is a prefix of this one, in file order, then the section. */
-sence_dir_conf *sence_section_effective(apr_pool_t *p, server_rec *s, const sence_section_t *me)
+sence_dir_conf_t *sence_section_effective(apr_pool_t *p, server_rec *s, const sence_section_t *me)
 {
-    sence_srv_conf *sc = ap_get_module_config(s->module_config, &sence_module);
-    sence_dir_conf *d = ap_get_module_config(s->lookup_defaults, &sence_module);
+    sence_srv_conf_t *sc = ap_get_module_config(s->module_config, &sence_module);
+    sence_dir_conf_t *d = ap_get_module_config(s->lookup_defaults, &sence_module);
 
     if (!me->is_regex) {
         for (int i = 0; i < sc->sections->nelts; i++) {
@@ -459,9 +459,9 @@ sence_dir_conf *sence_section_effective(apr_pool_t *p, server_rec *s, const senc
     return sence_merge_dir_conf(p, d, me->conf);
 }
 
-static const char *check_section(apr_pool_t *p, server_rec *s, const sence_dir_conf *d)
+static const char *check_section(apr_pool_t *p, server_rec *s, const sence_dir_conf_t *d)
 {
-    sence_env env = d->env == SENCE_ENV_PRODUCTION ? SENCE_ENV_PRODUCTION : SENCE_ENV_TEST;
+    sence_env_t env = d->env == SENCE_ENV_PRODUCTION ? SENCE_ENV_PRODUCTION : SENCE_ENV_TEST;
     const char *why;
 
     if (!d->rut_otec)
@@ -487,7 +487,7 @@ static const char *check_section(apr_pool_t *p, server_rec *s, const sence_dir_c
 
 /* The origin of the section's SENCE endpoint joins the server's list (callbacks from it are
  * SENCE's page). */
-static void add_origin(apr_pool_t *p, sence_srv_conf *sc, const sence_dir_conf *d)
+static void add_origin(apr_pool_t *p, sence_srv_conf_t *sc, const sence_dir_conf_t *d)
 {
     const char *o = sence_origin_of(p, sence_base_url(d->env, d->endpoint));
 
@@ -496,7 +496,7 @@ static void add_origin(apr_pool_t *p, sence_srv_conf *sc, const sence_dir_conf *
     APR_ARRAY_PUSH(sc->sence_origins, const char *) = o;
 }
 
-static int check_gated(apr_pool_t *p, server_rec *s, const sence_dir_conf *d, const char *path,
+static int check_gated(apr_pool_t *p, server_rec *s, const sence_dir_conf_t *d, const char *path,
                        const char *where)
 {
     const char *why;
@@ -510,9 +510,9 @@ static int check_gated(apr_pool_t *p, server_rec *s, const sence_dir_conf *d, co
     return HTTP_INTERNAL_SERVER_ERROR;
 }
 
-static int check_server(apr_pool_t *p, server_rec *s, sence_srv_conf *sc)
+static int check_server(apr_pool_t *p, server_rec *s, sence_srv_conf_t *sc)
 {
-    sence_dir_conf *defaults = ap_get_module_config(s->lookup_defaults, &sence_module);
+    sence_dir_conf_t *defaults = ap_get_module_config(s->lookup_defaults, &sence_module);
     int i, gated = defaults->enabled == 1;
     const char *why;
 
@@ -521,7 +521,7 @@ static int check_server(apr_pool_t *p, server_rec *s, sence_srv_conf *sc)
         return HTTP_INTERNAL_SERVER_ERROR;
     for (i = 0; i < sc->sections->nelts; i++) {
         const sence_section_t *sec = &APR_ARRAY_IDX(sc->sections, i, sence_section_t);
-        sence_dir_conf *d = sec->path ? sence_section_effective(p, s, sec) : NULL;
+        sence_dir_conf_t *d = sec->path ? sence_section_effective(p, s, sec) : NULL;
         if (!d)
             continue;
         gated |= d->enabled == 1;
@@ -562,7 +562,7 @@ static int check_server(apr_pool_t *p, server_rec *s, sence_srv_conf *sc)
 int sence_check_config(apr_pool_t *p, server_rec *s)
 {
     for (; s; s = s->next) {
-        sence_srv_conf *sc = ap_get_module_config(s->module_config, &sence_module);
+        sence_srv_conf_t *sc = ap_get_module_config(s->module_config, &sence_module);
         int rv = check_server(p, s, sc);
         if (rv != OK)
             return rv;

@@ -39,7 +39,7 @@ sence_counters_t *sence_counters_attach(void *base)
     return c;
 }
 
-void sence_count_event(sence_counters_t *c, sence_event ev)
+void sence_count_event(sence_counters_t *c, sence_event_kind_t ev)
 {
     if (c && ev < SENCE_EV_COUNT)
         apr_atomic_inc32(&c->events[ev]);

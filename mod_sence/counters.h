@@ -23,7 +23,7 @@ typedef struct {
  * layout, else fresh zeroes. */
 sence_counters_t *sence_counters_attach(void *base);
 
-void sence_count_event(sence_counters_t *c, sence_event ev);
+void sence_count_event(sence_counters_t *c, sence_event_kind_t ev);
 void sence_count_code(sence_counters_t *c, int code);
 void sence_count_suspect(sence_counters_t *c, int closing);
 

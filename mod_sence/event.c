@@ -2,7 +2,7 @@
 
 #include <apr_strings.h>
 
-const char *sence_event_name(sence_event ev)
+const char *sence_event_name(sence_event_kind_t ev)
 {
     static const char *const names[SENCE_EV_COUNT] = {
         "login_sent",      "start_ok",         "start_error",       "close_sent",
@@ -13,9 +13,10 @@ const char *sence_event_name(sence_event ev)
     return ev < SENCE_EV_COUNT ? names[ev] : "unknown";
 }
 
-sence_event sence_drop_event(sence_kind kind, const sence_record_t *rec, sence_drop_why why)
+sence_event_kind_t sence_drop_event(sence_kind_t kind, const sence_record_t *rec,
+                                    sence_drop_why_t why)
 {
-    static const sence_event ev[3][3] = {
+    static const sence_event_kind_t ev[3][3] = {
         {SENCE_EV_SESSION_EXPIRED, SENCE_EV_SESSION_EVICTED, SENCE_EV_SESSION_REPLACED},
         {SENCE_EV_CLOSE_ABANDONED, SENCE_EV_CLOSE_EVICTED, SENCE_EV_CLOSE_REPLACED},
         {SENCE_EV_LOGIN_ABANDONED, SENCE_EV_LOGIN_EVICTED, SENCE_EV_LOGIN_REPLACED},

@@ -24,14 +24,15 @@ typedef enum {
     SENCE_EV_LOGIN_REPLACED,   /* the participant's oldest pending login made room */
     SENCE_EV_CLOSE_REPLACED,   /* the participant's oldest pending close made room */
     SENCE_EV_COUNT
-} sence_event;
+} sence_event_kind_t;
 
 /* The event of a record the store dropped: a session ended, or a login or a close was never
  * answered. */
-sence_event sence_drop_event(sence_kind kind, const sence_record_t *rec, sence_drop_why why);
+sence_event_kind_t sence_drop_event(sence_kind_t kind, const sence_record_t *rec,
+                                    sence_drop_why_t why);
 
 typedef struct {
-    sence_event ev;
+    sence_event_kind_t ev;
     apr_time_t time;
     const sence_record_t *rec;       /* run, subject, codes, ids, FechaHora... may be NULL */
     const char *id_sesion_alumno;    /* overrides rec->id (e.g. a close attempt's id) */
@@ -43,7 +44,7 @@ typedef struct {
     const char *suspect;             /* ... and why it does not look like SENCE's page */
 } sence_event_t;
 
-const char *sence_event_name(sence_event ev);
+const char *sence_event_name(sence_event_kind_t ev);
 
 /* The journal line for e, newline included. Never holds the token. */
 const char *sence_event_json(apr_pool_t *p, const sence_event_t *e);

@@ -16,7 +16,7 @@ static request_rec *root_request(request_rec *r)
 
 static int is_callback_uri(request_rec *r)
 {
-    sence_srv_conf *sc = ap_get_module_config(r->server->module_config, &sence_module);
+    sence_srv_conf_t *sc = ap_get_module_config(r->server->module_config, &sence_module);
     const char *cb = sence_callback_path(sc);
     apr_size_t n = strlen(cb);
 
@@ -32,20 +32,20 @@ static const char *eval_value(request_rec *r, const sence_value_t *v, const char
 
 /* Works out who the participant is and which course this is; reason says why not. */
 /* *has_session: set in Moodle mode, which looks the sessions up while deciding; else -1. */
-static sence_who identify(request_rec *r, const sence_dir_conf *d, sence_participant_t *p,
-                          const char **reason, int *has_session, sence_record_t *session)
+static sence_who_t identify(request_rec *r, const sence_dir_conf_t *d, sence_participant_t *p,
+                            const char **reason, int *has_session, sence_record_t *session)
 {
-    sence_env env = d->env == SENCE_ENV_PRODUCTION ? SENCE_ENV_PRODUCTION : SENCE_ENV_TEST;
+    sence_env_t env = d->env == SENCE_ENV_PRODUCTION ? SENCE_ENV_PRODUCTION : SENCE_ENV_TEST;
     const char *err = NULL, *raw;
-    sence_run_status st;
+    sence_run_status_t st;
 
     if (!d->token || !d->rut_otec) {
         *reason = "SenceRutOtec and SenceToken are required";
-        return WHO_CONFIG;
+        return SENCE_WHO_CONFIG;
     }
     p->subject = "";
     if (d->moodle.enabled == 1) {
-        sence_who mst = sence_moodle_identify(r, d, p, reason, has_session, session);
+        sence_who_t mst = sence_moodle_identify(r, d, p, reason, has_session, session);
         /* stored in a fixed-size record: compare what is stored */
         if (p->subject && strlen(p->subject) >= sizeof(((sence_record_t *)NULL)->subject))
             p->subject =
@@ -54,17 +54,17 @@ static sence_who identify(request_rec *r, const sence_dir_conf *d, sence_partici
     }
     if (!d->linea) {
         *reason = "SenceLinea is required";
-        return WHO_CONFIG;
+        return SENCE_WHO_CONFIG;
     }
     raw = d->run ? ap_expr_str_exec(r, d->run, &err) : r->user;
     if (err) {
         *reason = apr_pstrcat(r->pool, "SenceRun: ", err, NULL);
-        return WHO_CONFIG;
+        return SENCE_WHO_CONFIG;
     }
     if ((st = sence_run_normalize(raw, p->run)) != SENCE_RUN_OK) {
         *reason = apr_psprintf(r->pool, "participant RUN '%s' is %s", raw ? raw : "",
                                sence_run_status_text(st));
-        return st == SENCE_RUN_EMPTY ? WHO_NO_RUN : WHO_BAD_RUN;
+        return st == SENCE_RUN_EMPTY ? SENCE_WHO_NO_RUN : SENCE_WHO_BAD_RUN;
     }
     p->linea = d->linea;
     p->cod_sence = eval_value(r, &d->cod_sence, &err);
@@ -72,16 +72,16 @@ static sence_who identify(request_rec *r, const sence_dir_conf *d, sence_partici
         p->codigo_curso = eval_value(r, &d->codigo_curso, &err);
     if (err) {
         *reason = apr_pstrcat(r->pool, "SenceCodSence/SenceCodigoCurso: ", err, NULL);
-        return WHO_CONFIG;
+        return SENCE_WHO_CONFIG;
     }
     if ((*reason = sence_check_cod_sence(p->cod_sence, p->linea, env)) != NULL ||
         (*reason = sence_check_codigo_curso(p->codigo_curso, env)) != NULL)
-        return d->cod_sence.expr || d->codigo_curso.expr ? WHO_NO_COURSE : WHO_CONFIG;
-    return WHO_OK;
+        return d->cod_sence.expr || d->codigo_curso.expr ? SENCE_WHO_NO_COURSE : SENCE_WHO_CONFIG;
+    return SENCE_WHO_OK;
 }
 
 typedef struct {
-    sence_who st;
+    sence_who_t st;
     const char *reason;
     sence_participant_t who;
     int has_session; /* who has a live session for this course: session holds it */
@@ -89,7 +89,7 @@ typedef struct {
 } identity_t;
 
 /* identify() and the session lookup once per request: fixups reuse the access phase's. */
-static identity_t *identity(request_rec *r, const sence_dir_conf *d)
+static identity_t *identity(request_rec *r, const sence_dir_conf_t *d)
 {
     identity_t *id = ap_get_module_config(r->request_config, &sence_module);
 
@@ -97,33 +97,33 @@ static identity_t *identity(request_rec *r, const sence_dir_conf *d)
         id = apr_pcalloc(r->pool, sizeof(*id));
         id->has_session = -1;
         id->st = identify(r, d, &id->who, &id->reason, &id->has_session, &id->session);
-        if (id->st == WHO_OK && id->has_session < 0)
+        if (id->st == SENCE_WHO_OK && id->has_session < 0)
             id->has_session = sence_gate_session(r, &id->who, &id->session);
         ap_set_module_config(r->request_config, &sence_module, id);
     }
     return id;
 }
 
-static int refuse(request_rec *r, sence_who st, const char *reason)
+static int refuse(request_rec *r, sence_who_t st, const char *reason)
 {
     switch (st) {
-    case WHO_NO_RUN:
-    case WHO_BAD_RUN:
+    case SENCE_WHO_NO_RUN:
+    case SENCE_WHO_BAD_RUN:
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
                       SLOG(2002) "%s for %s; nothing sent to SENCE", reason, r->uri);
         return sence_page_message(
             r, HTTP_FORBIDDEN, "RUN no disponible",
-            st == WHO_NO_RUN
+            st == SENCE_WHO_NO_RUN
                 ? "No pudimos identificar su RUN, necesario para registrar su asistencia en "
                   "SENCE. Si ya inició sesión en la plataforma, pida al organismo capacitador "
                   "(OTEC) que registre su RUN en su perfil."
                 : "El RUN registrado en su perfil no es válido (revise el dígito verificador). "
                   "Pida al organismo capacitador (OTEC) que lo corrija.",
             NULL, NULL);
-    case WHO_PASS:
-    case WHO_OK:
+    case SENCE_WHO_PASS:
+    case SENCE_WHO_OK:
         return DECLINED;
-    case WHO_UNAVAILABLE:
+    case SENCE_WHO_UNAVAILABLE:
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       SLOG(2008) "%s refused: the LMS database did not answer (fail closed)",
                       r->uri);
@@ -131,18 +131,18 @@ static int refuse(request_rec *r, sence_who st, const char *reason)
                                   "No pudimos verificar su acceso al curso en este momento. "
                                   "Intente nuevamente en unos minutos.",
                                   NULL, NULL);
-    case WHO_TOO_LARGE:
+    case SENCE_WHO_TOO_LARGE:
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
                       SLOG(2009) "%s refused: body larger than SenceMoodleMaxBody names no course "
                                  "and the user is a gated participant (raise SenceMoodleMaxBody "
                                  "if legitimate)",
                       r->uri);
         return HTTP_REQUEST_ENTITY_TOO_LARGE;
-    case WHO_BAD_REQUEST:
+    case SENCE_WHO_BAD_REQUEST:
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                       SLOG(2011) "%s refused: the request body could not be read", r->uri);
         return HTTP_BAD_REQUEST;
-    case WHO_AMBIGUOUS:
+    case SENCE_WHO_AMBIGUOUS:
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
                       SLOG(2013) "%s refused for a gated participant: %s (PHP could read it "
                                  "otherwise; browsers and Moodle never send this)",
@@ -153,7 +153,7 @@ static int refuse(request_rec *r, sence_who st, const char *reason)
                                   "SENCE. Vuelva al curso desde su página de inicio; si el "
                                   "problema continúa, borre las cookies del sitio.",
                                   NULL, NULL);
-    case WHO_NO_COURSE:
+    case SENCE_WHO_NO_COURSE:
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, SLOG(2007) "no SENCE course for %s: %s",
                       r->uri, reason);
         return sence_page_message(r, HTTP_NOT_FOUND, "Curso no encontrado",
@@ -212,7 +212,7 @@ static int course_cookie(request_rec *r, const char *name, char id[SENCE_ID_LEN 
  * compared as the fixed-size record stores it. */
 int sence_gate_session(request_rec *r, const sence_participant_t *p, sence_record_t *rec)
 {
-    sence_srv_conf *sc = ap_get_module_config(r->server->module_config, &sence_module);
+    sence_srv_conf_t *sc = ap_get_module_config(r->server->module_config, &sence_module);
     char name[SENCE_COOKIE_NAME_SIZE], id[SENCE_ID_LEN + 1], subject[sizeof(rec->subject)];
 
     sence_cookie_name(name, p->cod_sence, p->codigo_curso, p->linea);
@@ -253,14 +253,14 @@ static int speculative(request_rec *r)
            ((h = apr_table_get(r->headers_in, "X-Moz")) && ap_strcasestr(h, "prefetch"));
 }
 
-static int close_requested(request_rec *r, const sence_dir_conf *d)
+static int close_requested(request_rec *r, const sence_dir_conf_t *d)
 {
     return d->close_session == 1 && !r->main && r->method_number == M_GET && !speculative(r) &&
            r->args && sence_query_get(r->pool, r->args, "sence_cerrar") != NULL;
 }
 
 /* Lets the request through, with the session-started notice and the SENCE bar on pages. */
-static int pass(request_rec *r, const sence_dir_conf *d, const sence_record_t *session)
+static int pass(request_rec *r, const sence_dir_conf_t *d, const sence_record_t *session)
 {
     int bar = d->close_session == 1 && d->banner != 0;
 
@@ -294,7 +294,7 @@ static int wants_page(request_rec *r)
  * is not so (or too long to store) gives the section's own path, or "/". */
 const char *sence_local_url(request_rec *r)
 {
-    const sence_dir_conf *d = ap_get_module_config(r->per_dir_config, &sence_module);
+    const sence_dir_conf_t *d = ap_get_module_config(r->per_dir_config, &sence_module);
     const char *home = d && d->home ? d->home : "/";
 
     return sence_local_url_of(r->pool, root_request(r)->unparsed_uri, SENCE_MAX_STORED_URL, home);
@@ -313,7 +313,7 @@ static void remember_url(request_rec *r, sence_record_t *rec)
 
 /* SENCE's form for an attempt just stored: the OTEC from the configuration, the rest from
  * the attempt. */
-sence_request_t sence_request_for(const sence_dir_conf *d, const sence_record_t *attempt,
+sence_request_t sence_request_for(const sence_dir_conf_t *d, const sence_record_t *attempt,
                                   const char *url_retoma, const char *url_error)
 {
     sence_request_t req;
@@ -331,9 +331,9 @@ sence_request_t sence_request_for(const sence_dir_conf *d, const sence_record_t 
     return req;
 }
 
-static int send_to_sence(request_rec *r, const sence_dir_conf *d, const sence_participant_t *p)
+static int send_to_sence(request_rec *r, const sence_dir_conf_t *d, const sence_participant_t *p)
 {
-    sence_srv_conf *sc = ap_get_module_config(r->server->module_config, &sence_module);
+    sence_srv_conf_t *sc = ap_get_module_config(r->server->module_config, &sence_module);
     apr_time_t now = apr_time_now();
     sence_record_t rec;
     sence_request_t req;
@@ -377,7 +377,7 @@ static int send_to_sence(request_rec *r, const sence_dir_conf *d, const sence_pa
 /* A request whose first request passed needs no second decision, but in Moodle mode an
  * internal redirect (a per-directory RewriteRule, an ErrorDocument) runs another script,
  * which is decided on its own. */
-static int passed_before(request_rec *r, const sence_dir_conf *d)
+static int passed_before(request_rec *r, const sence_dir_conf_t *d)
 {
     if (!apr_table_get(root_request(r)->notes, SENCE_NOTE_PASSED))
         return 0;
@@ -385,19 +385,19 @@ static int passed_before(request_rec *r, const sence_dir_conf *d)
              !apr_table_get(r->notes, SENCE_NOTE_PASSED));
 }
 
-static int gate(request_rec *r, const sence_dir_conf *d)
+static int gate(request_rec *r, const sence_dir_conf_t *d)
 {
     identity_t *id;
 
     if (passed_before(r, d) || is_callback_uri(r))
         return DECLINED;
     if (!sence_store())
-        return refuse(r, WHO_CONFIG, "the session store is not available");
+        return refuse(r, SENCE_WHO_CONFIG, "the session store is not available");
     sence_store_sweep(sence_store(), apr_time_now(), apr_time_from_sec(SENCE_SWEEP_SECONDS));
     id = identity(r, d);
-    if (id->st == WHO_PASS)
+    if (id->st == SENCE_WHO_PASS)
         return pass(r, d, NULL);
-    if (id->st != WHO_OK)
+    if (id->st != SENCE_WHO_OK)
         return refuse(r, id->st, id->reason);
     if (id->has_session && close_requested(r, d)) {
         sence_record_t full; /* the close form needs more than the head */
@@ -412,10 +412,10 @@ static int gate(request_rec *r, const sence_dir_conf *d)
     return sence_gate_deny(r, d, &id->who);
 }
 
-int sence_gate_deny(request_rec *r, const sence_dir_conf *d, const sence_participant_t *p)
+int sence_gate_deny(request_rec *r, const sence_dir_conf_t *d, const sence_participant_t *p)
 {
     if (!p->run[0])
-        return refuse(r, WHO_NO_RUN, "no RUN");
+        return refuse(r, SENCE_WHO_NO_RUN, "no RUN");
     if (p->app) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                       SLOG(2010) "%s refused: RUN %s uses a web-service token for a SENCE course",
@@ -448,9 +448,9 @@ int sence_gate_deny(request_rec *r, const sence_dir_conf *d, const sence_partici
     return send_to_sence(r, d, p);
 }
 
-static const sence_dir_conf *gated(request_rec *r)
+static const sence_dir_conf_t *gated(request_rec *r)
 {
-    const sence_dir_conf *d = ap_get_module_config(r->per_dir_config, &sence_module);
+    const sence_dir_conf_t *d = ap_get_module_config(r->per_dir_config, &sence_module);
     return d && d->enabled == 1 ? d : NULL;
 }
 
@@ -459,16 +459,16 @@ static const sence_dir_conf *gated(request_rec *r)
  * that authorization refuses never sees a gate page (it carries the OTEC's token). */
 int sence_gate_access(request_rec *r)
 {
-    const sence_dir_conf *d = gated(r);
+    const sence_dir_conf_t *d = gated(r);
     identity_t *id;
 
     if (!d || ap_auth_type(r) || !sence_store() || passed_before(r, d) || is_callback_uri(r))
         return DECLINED;
     sence_store_sweep(sence_store(), apr_time_now(), apr_time_from_sec(SENCE_SWEEP_SECONDS));
     id = identity(r, d);
-    if (id->st == WHO_PASS)
+    if (id->st == SENCE_WHO_PASS)
         return pass(r, d, NULL);
-    if (id->st == WHO_OK && id->has_session && !close_requested(r, d))
+    if (id->st == SENCE_WHO_OK && id->has_session && !close_requested(r, d))
         return pass(r, d, &id->session);
     return DECLINED;
 }
@@ -476,6 +476,6 @@ int sence_gate_access(request_rec *r)
 /* First among fixups: after authentication (REMOTE_USER exists) and authorization. */
 int sence_gate_fixups(request_rec *r)
 {
-    const sence_dir_conf *d = gated(r);
+    const sence_dir_conf_t *d = gated(r);
     return d ? gate(r, d) : DECLINED;
 }

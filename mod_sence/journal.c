@@ -15,7 +15,7 @@ static apr_time_t last_complaint;
 const char *sence_journal_set(cmd_parms *cmd, void *dv, const char *arg)
 {
     const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
-    sence_srv_conf *sc = ap_get_module_config(cmd->server->module_config, &sence_module);
+    sence_srv_conf_t *sc = ap_get_module_config(cmd->server->module_config, &sence_module);
 
     (void)dv;
     if (err)
@@ -29,7 +29,7 @@ const char *sence_journal_set(cmd_parms *cmd, void *dv, const char *arg)
 /* Opened by the parent (as root, like CustomLog), inherited by the children. */
 int sence_journal_open(apr_pool_t *pconf, server_rec *s)
 {
-    sence_srv_conf *sc = ap_get_module_config(s->module_config, &sence_module);
+    sence_srv_conf_t *sc = ap_get_module_config(s->module_config, &sence_module);
     apr_status_t rv;
 
     journal = NULL;
@@ -92,10 +92,10 @@ void sence_journal(request_rec *r, sence_event_t *e)
 }
 
 /* Records what the store drops (expiry, abandoned logins, evictions, replacements). */
-static void dropped(void *baton, sence_kind kind, sence_drop_why why, const sence_record_t *rec)
+static void dropped(void *baton, sence_kind_t kind, sence_drop_why_t why, const sence_record_t *rec)
 {
     server_rec *s = baton;
-    sence_event ev = sence_drop_event(kind, rec, why);
+    sence_event_kind_t ev = sence_drop_event(kind, rec, why);
     sence_event_t e;
     apr_pool_t *p;
 

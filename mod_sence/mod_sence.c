@@ -37,15 +37,15 @@ static void test_config(apr_pool_t *p, server_rec *s)
 static void dump_config(apr_pool_t *p, server_rec *s)
 {
     for (; s; s = s->next) {
-        sence_srv_conf *sc = ap_get_module_config(s->module_config, &sence_module);
+        sence_srv_conf_t *sc = ap_get_module_config(s->module_config, &sence_module);
         int i;
         printf("SENCE server %s:%d callback %s public %s\n", s->server_hostname, s->port,
                sence_callback_path(sc), sc->public_url ? sc->public_url : "(unset)");
         for (i = 0; i < sc->sections->nelts; i++) {
             const sence_section_t *sec = &APR_ARRAY_IDX(sc->sections, i, sence_section_t);
-            const sence_dir_conf *d = sec->path
-                                          ? sence_section_effective(p, s, sec)
-                                          : ap_get_module_config(s->lookup_defaults, &sence_module);
+            const sence_dir_conf_t *d =
+                sec->path ? sence_section_effective(p, s, sec)
+                          : ap_get_module_config(s->lookup_defaults, &sence_module);
             printf("  %s (%s): Sence %s env %s base %s linea %d CodSence %s CodigoCurso %s "
                    "token %s moodle %s close %s\n",
                    sec->path ? sec->path : "(server)", sec->where, d->enabled == 1 ? "On" : "Off",

@@ -45,7 +45,7 @@ typedef struct {
     const char *home; /* the <Location> path of the section: the fallback local URL */
     const char *rut_otec;
     const char *token;
-    sence_env env;
+    sence_env_t env;
     const char *endpoint;
     sence_value_t cod_sence;
     sence_value_t codigo_curso;
@@ -57,11 +57,11 @@ typedef struct {
     int banner;                        /* -1 unset (on) */
     apr_array_header_t *close_codes;   /* ints; NULL: 301 */
     sence_moodle_dir_t moodle;
-} sence_dir_conf;
+} sence_dir_conf_t;
 
 /* A configuration section holding Sence directives, remembered for startup checks. */
 typedef struct {
-    sence_dir_conf *conf;
+    sence_dir_conf_t *conf;
     const char *path; /* NULL: server context */
     int is_regex;
     const char *where; /* file:line for messages */
@@ -82,7 +82,7 @@ typedef struct {
     const char *url_error;
     const char *url_close;
     const char *url_close_error;
-} sence_srv_conf;
+} sence_srv_conf_t;
 
 /* Who asks and for which course, as the gate works it out. */
 typedef struct {
@@ -96,17 +96,17 @@ typedef struct {
 } sence_participant_t;
 
 typedef enum {
-    WHO_OK,
-    WHO_PASS,        /* not gated: not a gated course, anonymous, exempt */
-    WHO_CONFIG,      /* the configuration cannot produce a request: 500 */
-    WHO_NO_RUN,      /* no identity: 403 */
-    WHO_BAD_RUN,     /* identity is not a valid RUN: 403 */
-    WHO_NO_COURSE,   /* codes computed from the URL are not valid codes: 404 */
-    WHO_UNAVAILABLE, /* the LMS database does not answer: 503 */
-    WHO_TOO_LARGE,   /* a body too large to inspect: 413 */
-    WHO_BAD_REQUEST, /* the request body could not be read: 400 */
-    WHO_AMBIGUOUS    /* PHP could read the request otherwise than mod_sence: 400 */
-} sence_who;
+    SENCE_WHO_OK,
+    SENCE_WHO_PASS,        /* not gated: not a gated course, anonymous, exempt */
+    SENCE_WHO_CONFIG,      /* the configuration cannot produce a request: 500 */
+    SENCE_WHO_NO_RUN,      /* no identity: 403 */
+    SENCE_WHO_BAD_RUN,     /* identity is not a valid RUN: 403 */
+    SENCE_WHO_NO_COURSE,   /* codes computed from the URL are not valid codes: 404 */
+    SENCE_WHO_UNAVAILABLE, /* the LMS database does not answer: 503 */
+    SENCE_WHO_TOO_LARGE,   /* a body too large to inspect: 413 */
+    SENCE_WHO_BAD_REQUEST, /* the request body could not be read: 400 */
+    SENCE_WHO_AMBIGUOUS    /* PHP could read the request otherwise than mod_sence: 400 */
+} sence_who_t;
 
 /* config.c */
 extern const command_rec sence_cmds[];
@@ -115,12 +115,12 @@ void *sence_merge_dir_conf(apr_pool_t *p, void *basev, void *addv);
 void *sence_create_srv_conf(apr_pool_t *p, server_rec *s);
 void *sence_merge_srv_conf(apr_pool_t *p, void *basev, void *addv);
 int sence_check_config(apr_pool_t *p, server_rec *s);
-void sence_config_remember(cmd_parms *cmd, sence_dir_conf *d);
+void sence_config_remember(cmd_parms *cmd, sence_dir_conf_t *d);
 /* What requests to a section see after merging (approximated for regex sections). */
-sence_dir_conf *sence_section_effective(apr_pool_t *p, server_rec *s, const sence_section_t *sec);
-const char *sence_callback_path(const sence_srv_conf *sc);
-apr_interval_time_t sence_lifetime(const sence_dir_conf *d);
-apr_interval_time_t sence_login_timeout(const sence_dir_conf *d);
+sence_dir_conf_t *sence_section_effective(apr_pool_t *p, server_rec *s, const sence_section_t *sec);
+const char *sence_callback_path(const sence_srv_conf_t *sc);
+apr_interval_time_t sence_lifetime(const sence_dir_conf_t *d);
+apr_interval_time_t sence_login_timeout(const sence_dir_conf_t *d);
 
 /* mod_sence.c: the store of this generation */
 
@@ -128,14 +128,14 @@ apr_interval_time_t sence_login_timeout(const sence_dir_conf *d);
 int sence_gate_access(request_rec *r);
 int sence_gate_fixups(request_rec *r);
 const char *sence_local_url(request_rec *r);
-sence_request_t sence_request_for(const sence_dir_conf *d, const sence_record_t *attempt,
+sence_request_t sence_request_for(const sence_dir_conf_t *d, const sence_record_t *attempt,
                                   const char *url_retoma, const char *url_error);
 const char *sence_url_with(apr_pool_t *p, const char *url, const char *param);
 /* Does this browser hold a live session for p's course (rec: its head)? */
 int sence_gate_session(request_rec *r, const sence_participant_t *p, sence_record_t *rec);
 /* What a participant without a session gets: the gate page (GET navigations), else a
  * status page or JSON. */
-int sence_gate_deny(request_rec *r, const sence_dir_conf *d, const sence_participant_t *p);
+int sence_gate_deny(request_rec *r, const sence_dir_conf_t *d, const sence_participant_t *p);
 
 /* notice.c */
 void sence_notice_add(request_rec *r, const sence_record_t *session, int bar);
@@ -156,14 +156,15 @@ void sence_moodle_dir_merge(sence_moodle_dir_t *out, const sence_moodle_dir_t *b
 void sence_moodle_srv_init(apr_pool_t *p, sence_moodle_srv_t *m);
 void sence_moodle_srv_merge(apr_pool_t *p, sence_moodle_srv_t *out, const sence_moodle_srv_t *base,
                             const sence_moodle_srv_t *add);
-int sence_moodle_check(apr_pool_t *p, server_rec *s, const sence_dir_conf *d, const char **why);
+int sence_moodle_check(apr_pool_t *p, server_rec *s, const sence_dir_conf_t *d, const char **why);
 int sence_moodle_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s);
 void sence_moodle_child_init(apr_pool_t *p, server_rec *s);
 void sence_moodle_register(apr_pool_t *p);
-/* WHO_OK: who is the participant of the course the request needs; *has_session says whether
+/* SENCE_WHO_OK: who is the participant of the course the request needs; *has_session says whether
  * the browser holds its live session (*session: its head), found while deciding. */
-sence_who sence_moodle_identify(request_rec *r, const sence_dir_conf *d, sence_participant_t *who,
-                                const char **reason, int *has_session, sence_record_t *session);
+sence_who_t sence_moodle_identify(request_rec *r, const sence_dir_conf_t *d,
+                                  sence_participant_t *who, const char **reason, int *has_session,
+                                  sence_record_t *session);
 
 /* journal.c */
 void sence_journal(request_rec *r, sence_event_t *e);
@@ -172,7 +173,7 @@ int sence_journal_open(apr_pool_t *pconf, server_rec *s);
 void sence_journal_child_init(server_rec *s);
 
 /* close.c: the close page, served at a gated URL with ?sence_cerrar=1 */
-int sence_close_page(request_rec *r, const sence_dir_conf *d, const sence_record_t *session);
+int sence_close_page(request_rec *r, const sence_dir_conf_t *d, const sence_record_t *session);
 
 /* status.c */
 int sence_status_handler(request_rec *r);
@@ -182,11 +183,12 @@ int sence_claim_callback(request_rec *r);
 int sence_callback_handler(request_rec *r);
 
 /* page.c: participant-facing pages, in Spanish */
-int sence_page_gate(request_rec *r, const char *action, apr_array_header_t *fields, sence_env env,
+int sence_page_gate(request_rec *r, const char *action, apr_array_header_t *fields, sence_env_t env,
                     const char *name);
 int sence_page_message(request_rec *r, int status, const char *title, const char *text,
                        const char *link, const char *link_text);
-int sence_page_close(request_rec *r, const char *action, apr_array_header_t *fields, sence_env env);
+int sence_page_close(request_rec *r, const char *action, apr_array_header_t *fields,
+                     sence_env_t env);
 int sence_page_errors(request_rec *r, apr_array_header_t *codes, const char *retry, int closing);
 int sence_page_json(request_rec *r, int status, const char *error, const char *message);
 int sence_page_asset(request_rec *r, const char *name);

@@ -50,7 +50,7 @@ static const char *close_link(request_rec *r)
 
 static const char *banner(request_rec *r, const notice_ctx *ctx)
 {
-    sence_srv_conf *sc = ap_get_module_config(r->server->module_config, &sence_module);
+    sence_srv_conf_t *sc = ap_get_module_config(r->server->module_config, &sence_module);
     const char *cb = sence_callback_path(sc);
     const char *html =
         apr_psprintf(r->pool, "<link rel=\"stylesheet\" href=\"%s/notice.css\">", cb);

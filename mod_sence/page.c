@@ -12,7 +12,7 @@ static const char *esc(request_rec *r, const char *s)
 
 static const char *asset(request_rec *r, const char *name)
 {
-    sence_srv_conf *sc = ap_get_module_config(r->server->module_config, &sence_module);
+    sence_srv_conf_t *sc = ap_get_module_config(r->server->module_config, &sence_module);
     return apr_pstrcat(r->pool, sence_callback_path(sc), "/", name, NULL);
 }
 
@@ -53,8 +53,8 @@ static int send_html(request_rec *r, int status, const char *title, const char *
 /* A page whose form POSTs fields to SENCE; auto: submitted by sence.js (the gate), else the
  * participant presses the button (closing, which must not happen behind their back). */
 static int form_page(request_rec *r, const char *title, const char *intro, const char *action,
-                     apr_array_header_t *fields, const char *button, int autosubmit, sence_env env,
-                     const char *name)
+                     apr_array_header_t *fields, const char *button, int autosubmit,
+                     sence_env_t env, const char *name)
 {
     apr_array_header_t *parts = apr_array_make(r->pool, 24, sizeof(char *));
     int i;
@@ -84,7 +84,7 @@ static int form_page(request_rec *r, const char *title, const char *intro, const
     return send_html(r, HTTP_OK, title, apr_array_pstrcat(r->pool, parts, 0));
 }
 
-int sence_page_gate(request_rec *r, const char *action, apr_array_header_t *fields, sence_env env,
+int sence_page_gate(request_rec *r, const char *action, apr_array_header_t *fields, sence_env_t env,
                     const char *name)
 {
     return form_page(r, "Registro de asistencia SENCE",
@@ -94,7 +94,8 @@ int sence_page_gate(request_rec *r, const char *action, apr_array_header_t *fiel
                      action, fields, "Iniciar sesión en SENCE", 1, env, name);
 }
 
-int sence_page_close(request_rec *r, const char *action, apr_array_header_t *fields, sence_env env)
+int sence_page_close(request_rec *r, const char *action, apr_array_header_t *fields,
+                     sence_env_t env)
 {
     return form_page(r, "Cerrar sesión SENCE",
                      "Para registrar el término de su sesión en este curso, SENCE le pedirá "

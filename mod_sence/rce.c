@@ -65,7 +65,7 @@ static const char *parse_linea(const char *s, int *out)
     return NULL;
 }
 
-const char *sence_rce_parse_callback(apr_pool_t *p, apr_table_t *form, sence_cb_kind kind,
+const char *sence_rce_parse_callback(apr_pool_t *p, apr_table_t *form, sence_cb_kind_t kind,
                                      int require_id_sence, sence_callback_t *out)
 {
     static const struct {

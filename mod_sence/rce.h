@@ -45,7 +45,7 @@ typedef struct {
 /* The POST fields, in SENCE's documented order (array of sence_field_t). */
 apr_array_header_t *sence_rce_fields(apr_pool_t *p, const sence_request_t *req);
 
-typedef enum { SENCE_CB_SUCCESS, SENCE_CB_ERROR } sence_cb_kind;
+typedef enum { SENCE_CB_SUCCESS, SENCE_CB_ERROR } sence_cb_kind_t;
 
 /* A callback as SENCE POSTs it to UrlRetoma / UrlError. */
 typedef struct {
@@ -64,7 +64,7 @@ typedef struct {
 
 /* Parses the POSTed fields. require_id_sence: start success (close success has none).
  * Returns NULL or an English reason suitable for the error log. */
-const char *sence_rce_parse_callback(apr_pool_t *p, apr_table_t *form, sence_cb_kind kind,
+const char *sence_rce_parse_callback(apr_pool_t *p, apr_table_t *form, sence_cb_kind_t kind,
                                      int require_id_sence, sence_callback_t *out);
 
 /* Parses "211;204" into an array of ints. Returns NULL or a reason. */

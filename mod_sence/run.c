@@ -25,7 +25,7 @@ char sence_run_check_digit(const char *body, size_t len)
     }
 }
 
-sence_run_status sence_run_normalize(const char *in, char out[SENCE_RUN_MAX + 1])
+sence_run_status_t sence_run_normalize(const char *in, char out[SENCE_RUN_MAX + 1])
 {
     char buf[32];
     size_t n = 0, start = 0, body_len;
@@ -74,7 +74,7 @@ sence_run_status sence_run_normalize(const char *in, char out[SENCE_RUN_MAX + 1]
     return SENCE_RUN_OK;
 }
 
-const char *sence_run_status_text(sence_run_status st)
+const char *sence_run_status_text(sence_run_status_t st)
 {
     switch (st) {
     case SENCE_RUN_OK:

@@ -7,7 +7,7 @@
 
 const char *sence_check_rut(const char *in, char out[SENCE_RUN_MAX + 1])
 {
-    sence_run_status st = sence_run_normalize(in, out);
+    sence_run_status_t st = sence_run_normalize(in, out);
 
     if (st == SENCE_RUN_OK)
         return NULL;
@@ -53,7 +53,7 @@ static int printable(const char *s)
     return 1;
 }
 
-const char *sence_check_cod_sence(const char *s, int linea, sence_env env)
+const char *sence_check_cod_sence(const char *s, int linea, sence_env_t env)
 {
     if (!s || !*s)
         return linea == 1 ? NULL : "CodSence may be blank only on line 1";
@@ -67,7 +67,7 @@ const char *sence_check_cod_sence(const char *s, int linea, sence_env env)
     return NULL;
 }
 
-const char *sence_check_codigo_curso(const char *s, sence_env env)
+const char *sence_check_codigo_curso(const char *s, sence_env_t env)
 {
     if (!s || !*s)
         return "CodigoCurso is mandatory";
@@ -165,7 +165,7 @@ const char *sence_callback_url(apr_pool_t *p, const char *public_url, const char
     return NULL;
 }
 
-const char *sence_base_url(sence_env env, const char *endpoint)
+const char *sence_base_url(sence_env_t env, const char *endpoint)
 {
     if (endpoint)
         return endpoint;

@@ -55,12 +55,12 @@ static apr_array_header_t *locations(request_rec *r)
     int i;
 
     for (s = ap_server_conf; s; s = s->next) {
-        sence_srv_conf *sc = ap_get_module_config(s->module_config, &sence_module);
+        sence_srv_conf_t *sc = ap_get_module_config(s->module_config, &sence_module);
         for (i = 0; i < sc->sections->nelts; i++) {
             const sence_section_t *sec = &APR_ARRAY_IDX(sc->sections, i, sence_section_t);
-            const sence_dir_conf *d = sec->path
-                                          ? sence_section_effective(r->pool, s, sec)
-                                          : ap_get_module_config(s->lookup_defaults, &sence_module);
+            const sence_dir_conf_t *d =
+                sec->path ? sence_section_effective(r->pool, s, sec)
+                          : ap_get_module_config(s->lookup_defaults, &sence_module);
             location_t *l;
             if (d->enabled != 1)
                 continue;
@@ -136,8 +136,8 @@ static void metrics(request_rec *r, const sence_store_stats_t *st, const sence_c
              "# TYPE sence_events_total counter\n",
              r);
     for (i = 0; i < SENCE_EV_COUNT; i++)
-        ap_rprintf(r, "sence_events_total{event=\"%s\"} %u\n", sence_event_name((sence_event)i),
-                   n->events[i]);
+        ap_rprintf(r, "sence_events_total{event=\"%s\"} %u\n",
+                   sence_event_name((sence_event_kind_t)i), n->events[i]);
     ap_rprintf(r,
                "# HELP sence_suspect_callbacks_total Accepted callbacks that did not look like "
                "SENCE's page (Origin, Sec-Fetch-*, timing).\n"
@@ -191,7 +191,8 @@ static void json(request_rec *r, const sence_store_stats_t *st, const sence_coun
     }
     ap_rputs("],\"events\":{", r);
     for (i = 0; i < SENCE_EV_COUNT; i++)
-        ap_rprintf(r, "%s\"%s\":%u", i ? "," : "", sence_event_name((sence_event)i), n->events[i]);
+        ap_rprintf(r, "%s\"%s\":%u", i ? "," : "", sence_event_name((sence_event_kind_t)i),
+                   n->events[i]);
     ap_rprintf(r, "},\"suspect\":{\"start\":%u,\"close\":%u", n->suspect[0], n->suspect[1]);
     ap_rputs("},\"errors\":{", r);
     for (first = 1, i = 0; i < SENCE_CODE_SLOTS; i++) {
@@ -259,7 +260,7 @@ static void html(request_rec *r, const sence_store_stats_t *st, const sence_coun
                st->expired[SENCE_KIND_SESSION], st->expired[SENCE_KIND_ATTEMPT],
                st->evicted[SENCE_KIND_SESSION], st->evicted[SENCE_KIND_ATTEMPT]);
     for (i = 0; i < SENCE_EV_COUNT; i++)
-        ap_rprintf(r, "<tr><td>%s</td><td>%u</td></tr>\n", sence_event_name((sence_event)i),
+        ap_rprintf(r, "<tr><td>%s</td><td>%u</td></tr>\n", sence_event_name((sence_event_kind_t)i),
                    n->events[i]);
     ap_rprintf(r,
                "</table>\n<h2>Suspect callbacks</h2>\n<p>%u session starts and %u closes were "

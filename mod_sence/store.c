@@ -9,36 +9,37 @@ void sence_store_on_drop(sence_store_t *s, sence_store_drop_fn *fn, void *baton)
     s->baton = baton;
 }
 
-apr_status_t sence_store_put(sence_store_t *s, sence_kind kind, sence_record_t *rec, apr_time_t now)
+apr_status_t sence_store_put(sence_store_t *s, sence_kind_t kind, sence_record_t *rec,
+                             apr_time_t now)
 {
     return s->ops->put(s, kind, rec, now);
 }
 
-apr_status_t sence_store_get(sence_store_t *s, sence_kind kind, const char *id, apr_time_t now,
+apr_status_t sence_store_get(sence_store_t *s, sence_kind_t kind, const char *id, apr_time_t now,
                              sence_record_t *out)
 {
     return s->ops->get(s, kind, id, now, out, 0);
 }
 
-apr_status_t sence_store_get_head(sence_store_t *s, sence_kind kind, const char *id, apr_time_t now,
-                                  sence_record_t *out)
+apr_status_t sence_store_get_head(sence_store_t *s, sence_kind_t kind, const char *id,
+                                  apr_time_t now, sence_record_t *out)
 {
     return s->ops->get(s, kind, id, now, out, 1);
 }
 
-apr_status_t sence_store_take(sence_store_t *s, sence_kind kind, const char *id, apr_time_t now,
+apr_status_t sence_store_take(sence_store_t *s, sence_kind_t kind, const char *id, apr_time_t now,
                               sence_record_t *out)
 {
     return s->ops->take(s, kind, id, now, out);
 }
 
-apr_status_t sence_store_clear_flag(sence_store_t *s, sence_kind kind, const char *id,
+apr_status_t sence_store_clear_flag(sence_store_t *s, sence_kind_t kind, const char *id,
                                     apr_uint32_t flag)
 {
     return s->ops->clear_flag(s, kind, id, flag);
 }
 
-apr_status_t sence_store_remove(sence_store_t *s, sence_kind kind, const char *id)
+apr_status_t sence_store_remove(sence_store_t *s, sence_kind_t kind, const char *id)
 {
     return s->ops->remove(s, kind, id);
 }
@@ -48,7 +49,7 @@ void sence_store_stats(sence_store_t *s, sence_store_stats_t *out)
     s->ops->stats(s, out);
 }
 
-void sence_store_walk(sence_store_t *s, sence_kind kind, apr_time_t now, sence_store_walk_fn *fn,
+void sence_store_walk(sence_store_t *s, sence_kind_t kind, apr_time_t now, sence_store_walk_fn *fn,
                       void *baton)
 {
     if (s->ops->walk)

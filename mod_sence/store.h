@@ -18,7 +18,7 @@
  * 15 cache lines). */
 #define SENCE_MAX_STORED_URL 500
 
-typedef enum { SENCE_KIND_ATTEMPT = 0, SENCE_KIND_SESSION = 1, SENCE_KINDS = 2 } sence_kind;
+typedef enum { SENCE_KIND_ATTEMPT = 0, SENCE_KIND_SESSION = 1, SENCE_KINDS = 2 } sence_kind_t;
 
 /* The fields a session lookup needs come first (the "head"): a lookup copies only those, so
  * it touches the first cache lines of a slot, whatever the size of the store. */
@@ -63,7 +63,7 @@ typedef enum {
     SENCE_DROP_EXPIRED,  /* past its expiry */
     SENCE_DROP_EVICTED,  /* to make room in a full store */
     SENCE_DROP_REPLACED, /* its participant made a newer one (the per-participant bounds) */
-} sence_drop_why;
+} sence_drop_why_t;
 
 /* What the store itself holds and did. */
 typedef struct {
@@ -75,7 +75,7 @@ typedef struct {
 } sence_store_stats_t;
 
 /* Called after the backend released its lock, for each record an operation dropped. */
-typedef void sence_store_drop_fn(void *baton, sence_kind kind, sence_drop_why why,
+typedef void sence_store_drop_fn(void *baton, sence_kind_t kind, sence_drop_why_t why,
                                  const sence_record_t *rec);
 
 /* Called for each live record of a kind, oldest first (under the backend's lock). */
@@ -88,23 +88,23 @@ typedef struct sence_store_t sence_store_t;
 typedef struct {
     const char *name;
     /* Copies rec in under a fresh random id (written to rec->id). */
-    apr_status_t (*put)(sence_store_t *s, sence_kind kind, sence_record_t *rec, apr_time_t now);
+    apr_status_t (*put)(sence_store_t *s, sence_kind_t kind, sence_record_t *rec, apr_time_t now);
     /* Copies the live record with this id into out: the whole record, or its head only
      * (SENCE_RECORD_HEAD bytes; the rest of out untouched). APR_NOTFOUND if absent,
      * APR_TIMEUP if it had expired (it is dropped). */
-    apr_status_t (*get)(sence_store_t *s, sence_kind kind, const char *id, apr_time_t now,
+    apr_status_t (*get)(sence_store_t *s, sence_kind_t kind, const char *id, apr_time_t now,
                         sence_record_t *out, int head_only);
     /* Like get (whole), and removes it: of two callers, one gets it. */
-    apr_status_t (*take)(sence_store_t *s, sence_kind kind, const char *id, apr_time_t now,
+    apr_status_t (*take)(sence_store_t *s, sence_kind_t kind, const char *id, apr_time_t now,
                          sence_record_t *out);
     /* Clears flag on a live record; APR_SUCCESS only if it was set (so one caller wins). */
-    apr_status_t (*clear_flag)(sence_store_t *s, sence_kind kind, const char *id,
+    apr_status_t (*clear_flag)(sence_store_t *s, sence_kind_t kind, const char *id,
                                apr_uint32_t flag);
-    apr_status_t (*remove)(sence_store_t *s, sence_kind kind, const char *id);
+    apr_status_t (*remove)(sence_store_t *s, sence_kind_t kind, const char *id);
     void (*stats)(sence_store_t *s, sence_store_stats_t *out);
     /* Optional (NULL where the backend cannot): visit the live records; drop expired ones
      * at most once per `every` across processes (0: now, everywhere). */
-    void (*walk)(sence_store_t *s, sence_kind kind, apr_time_t now, sence_store_walk_fn *fn,
+    void (*walk)(sence_store_t *s, sence_kind_t kind, apr_time_t now, sence_store_walk_fn *fn,
                  void *baton);
     void (*sweep)(sence_store_t *s, apr_time_t now, apr_interval_time_t every);
 } sence_store_ops_t;
@@ -124,21 +124,21 @@ void sence_store_on_drop(sence_store_t *s, sence_store_drop_fn *fn, void *baton)
  * attempt beyond SENCE_MAX_PENDING replaces the participant's oldest attempt. A full store
  * then reclaims an expired record, else evicts an attempt, else a session: among the oldest
  * few of the kind, the one whose participant holds the most records. */
-apr_status_t sence_store_put(sence_store_t *s, sence_kind kind, sence_record_t *rec,
+apr_status_t sence_store_put(sence_store_t *s, sence_kind_t kind, sence_record_t *rec,
                              apr_time_t now);
-apr_status_t sence_store_get(sence_store_t *s, sence_kind kind, const char *id, apr_time_t now,
+apr_status_t sence_store_get(sence_store_t *s, sence_kind_t kind, const char *id, apr_time_t now,
                              sence_record_t *out);
 /* The head only: what the gate compares, read from the first cache lines of a slot. */
-apr_status_t sence_store_get_head(sence_store_t *s, sence_kind kind, const char *id, apr_time_t now,
-                                  sence_record_t *out);
-apr_status_t sence_store_take(sence_store_t *s, sence_kind kind, const char *id, apr_time_t now,
+apr_status_t sence_store_get_head(sence_store_t *s, sence_kind_t kind, const char *id,
+                                  apr_time_t now, sence_record_t *out);
+apr_status_t sence_store_take(sence_store_t *s, sence_kind_t kind, const char *id, apr_time_t now,
                               sence_record_t *out);
-apr_status_t sence_store_clear_flag(sence_store_t *s, sence_kind kind, const char *id,
+apr_status_t sence_store_clear_flag(sence_store_t *s, sence_kind_t kind, const char *id,
                                     apr_uint32_t flag);
-apr_status_t sence_store_remove(sence_store_t *s, sence_kind kind, const char *id);
+apr_status_t sence_store_remove(sence_store_t *s, sence_kind_t kind, const char *id);
 void sence_store_stats(sence_store_t *s, sence_store_stats_t *out);
 /* No-ops on a backend that cannot. */
-void sence_store_walk(sence_store_t *s, sence_kind kind, apr_time_t now, sence_store_walk_fn *fn,
+void sence_store_walk(sence_store_t *s, sence_kind_t kind, apr_time_t now, sence_store_walk_fn *fn,
                       void *baton);
 void sence_store_sweep(sence_store_t *s, apr_time_t now, apr_interval_time_t every);
 

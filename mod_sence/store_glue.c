@@ -116,7 +116,7 @@ static const sence_store_backend_t *backend(void)
 
 int sence_store_post_config(apr_pool_t *pconf, server_rec *s)
 {
-    sence_srv_conf *sc = ap_get_module_config(s->module_config, &sence_module);
+    sence_srv_conf_t *sc = ap_get_module_config(s->module_config, &sence_module);
     apr_uint32_t capacity =
         sc->cache_size > 0 ? (apr_uint32_t)sc->cache_size : SENCE_DEFAULT_CACHE_SIZE;
     apr_status_t rv;

@@ -62,8 +62,8 @@ typedef struct {
 /* Records dropped during one locked operation, reported once the lock is released. */
 typedef struct {
     int n;
-    sence_kind kind[MAX_REAPED];
-    sence_drop_why why[MAX_REAPED];
+    sence_kind_t kind[MAX_REAPED];
+    sence_drop_why_t why[MAX_REAPED];
     sence_record_t rec[MAX_REAPED];
 } reaped_t;
 
@@ -187,7 +187,7 @@ static int same_id(const char *a, const char *b)
     return diff == 0;
 }
 
-static apr_uint32_t bucket_of(shm_t *s, sence_kind kind, const char *id)
+static apr_uint32_t bucket_of(shm_t *s, sence_kind_t kind, const char *id)
 {
     apr_uint64_t hv = sence_hash(id, strlen(id), s->h->seed ^ (apr_uint64_t)kind);
     return (apr_uint32_t)(hv & (s->h->nbuckets - 1));
@@ -207,7 +207,7 @@ static apr_uint32_t *owner_bucket(shm_t *s, const sence_record_t *r)
 }
 
 /* Index of the slot holding (kind, id), NIL if none; *link points at the reference to it. */
-static apr_uint32_t find(shm_t *s, sence_kind kind, const char *id, apr_uint32_t **link)
+static apr_uint32_t find(shm_t *s, sence_kind_t kind, const char *id, apr_uint32_t **link)
 {
     apr_uint32_t *ref = &s->buckets[bucket_of(s, kind, id)];
 
@@ -238,7 +238,7 @@ static void list_unlink(shm_t *s, apr_uint32_t i)
         l->tail = sl->prev;
 }
 
-static void list_append(shm_t *s, sence_kind kind, apr_uint32_t i)
+static void list_append(shm_t *s, sence_kind_t kind, apr_uint32_t i)
 {
     list_t *l = &s->h->lists[kind];
     slot_t *sl = &s->slots[i];
@@ -258,7 +258,7 @@ static void release(shm_t *s, apr_uint32_t i)
     slot_t *sl = &s->slots[i];
     apr_uint32_t *link = NULL;
 
-    if (find(s, (sence_kind)sl->kind, sl->rec.id, &link) == i)
+    if (find(s, (sence_kind_t)sl->kind, sl->rec.id, &link) == i)
         *link = sl->hash_next;
     if (sl->owned) {
         for (link = owner_bucket(s, &sl->rec); *link != NIL && *link != i;
@@ -277,10 +277,10 @@ static void release(shm_t *s, apr_uint32_t i)
     s->h->free_head = i;
 }
 
-static void reap(shm_t *s, apr_uint32_t i, sence_drop_why why, reaped_t *out)
+static void reap(shm_t *s, apr_uint32_t i, sence_drop_why_t why, reaped_t *out)
 {
     if (out && out->n < MAX_REAPED) {
-        out->kind[out->n] = (sence_kind)s->slots[i].kind;
+        out->kind[out->n] = (sence_kind_t)s->slots[i].kind;
         out->why[out->n] = why;
         out->rec[out->n++] = s->slots[i].rec;
     }
@@ -342,7 +342,7 @@ static void evict(shm_t *s, reaped_t *out)
 /* Before rec (of kind) is added for its participant: drops the participant's expired
  * records met on the way, the live session of the same course (a new one replaces it), and
  * the oldest attempt or session beyond the participant's limit. */
-static void bound_owner(shm_t *s, sence_kind kind, const sence_record_t *rec, apr_time_t now,
+static void bound_owner(shm_t *s, sence_kind_t kind, const sence_record_t *rec, apr_time_t now,
                         reaped_t *out)
 {
     apr_uint32_t i, nx, oldest = NIL;
@@ -377,7 +377,8 @@ static void unlock_report(shm_t *s, const reaped_t *r)
         s->store->on_drop(s->store->baton, r->kind[i], r->why[i], &r->rec[i]);
 }
 
-static apr_status_t shm_put(sence_store_t *st, sence_kind kind, sence_record_t *rec, apr_time_t now)
+static apr_status_t shm_put(sence_store_t *st, sence_kind_t kind, sence_record_t *rec,
+                            apr_time_t now)
 {
     shm_t *s = st->impl;
     apr_status_t rv;
@@ -416,7 +417,7 @@ static apr_status_t shm_put(sence_store_t *st, sence_kind kind, sence_record_t *
     return APR_SUCCESS;
 }
 
-static apr_status_t lookup(shm_t *s, sence_kind kind, const char *id, apr_time_t now,
+static apr_status_t lookup(shm_t *s, sence_kind_t kind, const char *id, apr_time_t now,
                            sence_record_t *out, int take)
 {
     apr_status_t rv;
@@ -448,7 +449,7 @@ static apr_status_t lookup(shm_t *s, sence_kind kind, const char *id, apr_time_t
 /* A lookup without the lock, for the gate's hot path: 1 found (copied into out), 0 absent,
  * -1 a writer got in the way (the caller takes the lock). Every index is bounds-checked, so a
  * read that races a writer reads garbage at worst, and the seq check then discards it. */
-static int lookup_unlocked(shm_t *s, sence_kind kind, const char *id, sence_record_t *out,
+static int lookup_unlocked(shm_t *s, sence_kind_t kind, const char *id, sence_record_t *out,
                            apr_size_t bytes)
 {
     int tries;
@@ -476,7 +477,7 @@ static int lookup_unlocked(shm_t *s, sence_kind kind, const char *id, sence_reco
     return -1;
 }
 
-static apr_status_t get(shm_t *s, sence_kind kind, const char *id, apr_time_t now,
+static apr_status_t get(shm_t *s, sence_kind_t kind, const char *id, apr_time_t now,
                         sence_record_t *out, apr_size_t bytes)
 {
     sence_record_t rec;
@@ -495,19 +496,19 @@ static apr_status_t get(shm_t *s, sence_kind kind, const char *id, apr_time_t no
     return lookup(s, kind, id, now, out, 0); /* expired (reclaim it) or contended */
 }
 
-static apr_status_t shm_get(sence_store_t *st, sence_kind kind, const char *id, apr_time_t now,
+static apr_status_t shm_get(sence_store_t *st, sence_kind_t kind, const char *id, apr_time_t now,
                             sence_record_t *out, int head_only)
 {
     return get(st->impl, kind, id, now, out, head_only ? SENCE_RECORD_HEAD : sizeof(*out));
 }
 
-static apr_status_t shm_take(sence_store_t *st, sence_kind kind, const char *id, apr_time_t now,
+static apr_status_t shm_take(sence_store_t *st, sence_kind_t kind, const char *id, apr_time_t now,
                              sence_record_t *out)
 {
     return lookup(st->impl, kind, id, now, out, 1);
 }
 
-static apr_status_t shm_clear_flag(sence_store_t *st, sence_kind kind, const char *id,
+static apr_status_t shm_clear_flag(sence_store_t *st, sence_kind_t kind, const char *id,
                                    apr_uint32_t flag)
 {
     shm_t *s = st->impl;
@@ -528,7 +529,7 @@ static apr_status_t shm_clear_flag(sence_store_t *st, sence_kind kind, const cha
     return rv;
 }
 
-static apr_status_t shm_remove(sence_store_t *st, sence_kind kind, const char *id)
+static apr_status_t shm_remove(sence_store_t *st, sence_kind_t kind, const char *id)
 {
     return lookup(st->impl, kind, id, 0, NULL, 1) == APR_SUCCESS ? APR_SUCCESS : APR_NOTFOUND;
 }
@@ -545,7 +546,7 @@ static void shm_stats(sence_store_t *st, sence_store_stats_t *out)
     unlock(s);
 }
 
-static void shm_walk(sence_store_t *st, sence_kind kind, apr_time_t now, sence_store_walk_fn *fn,
+static void shm_walk(sence_store_t *st, sence_kind_t kind, apr_time_t now, sence_store_walk_fn *fn,
                      void *baton)
 {
     shm_t *s = st->impl;
@@ -571,7 +572,7 @@ static void shm_sweep(sence_store_t *st, apr_time_t now, apr_interval_time_t eve
     apr_uint32_t cap = s->h->capacity, visits, i, v;
     apr_uint32_t *found;
     sence_record_t *recs;
-    sence_kind *kinds;
+    sence_kind_t *kinds;
     int k, nfound = 0, n = 0;
 
     if (every && (nowsec - last < (apr_uint32_t)apr_time_sec(every) ||
@@ -603,7 +604,7 @@ static void shm_sweep(sence_store_t *st, apr_time_t now, apr_interval_time_t eve
         if (sl->kind < 0 || sl->rec.expires > now)
             continue; /* taken, or replaced by a live record, since the scan */
         recs[n] = sl->rec;
-        kinds[n++] = (sence_kind)sl->kind;
+        kinds[n++] = (sence_kind_t)sl->kind;
         expire(s, found[k], NULL);
     }
     unlock(s);

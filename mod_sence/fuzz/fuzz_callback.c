@@ -31,7 +31,7 @@ static void check_codes(const apr_array_header_t *codes)
     }
 }
 
-static void callback(apr_table_t *form, sence_cb_kind kind, int require_id_sence)
+static void callback(apr_table_t *form, sence_cb_kind_t kind, int require_id_sence)
 {
     sence_callback_t cb;
 

@@ -12,20 +12,21 @@ static void walk(const sence_json_t *v, int depth)
 
     FUZZ_ASSERT(v != NULL && depth <= SENCE_JSON_DEPTH);
     if (sence_json_int(v, &n))
-        FUZZ_ASSERT(v->type == SJ_NUM ? n >= -9000000000000000LL && n <= 9000000000000000LL
-                                      : v->type == SJ_BOOL || v->type == SJ_STR);
+        FUZZ_ASSERT(v->type == SENCE_JSON_NUM
+                        ? n >= -9000000000000000LL && n <= 9000000000000000LL
+                        : v->type == SENCE_JSON_BOOL || v->type == SENCE_JSON_STR);
     switch (v->type) {
-    case SJ_STR:
-    case SJ_NUM:
+    case SENCE_JSON_STR:
+    case SENCE_JSON_NUM:
         FUZZ_ASSERT(v->str != NULL);
         break;
-    case SJ_OBJ:
+    case SENCE_JSON_OBJ:
         FUZZ_ASSERT(v->keys && v->keys->nelts == v->items->nelts);
         for (i = 0; i < v->keys->nelts; i++) /* keys are unique: each finds its own value */
             FUZZ_ASSERT(sence_json_get(v, APR_ARRAY_IDX(v->keys, i, const char *)) ==
                         APR_ARRAY_IDX(v->items, i, sence_json_t *));
         /* fall through */
-    case SJ_ARR:
+    case SENCE_JSON_ARR:
         for (i = 0; i < v->items->nelts; i++)
             walk(APR_ARRAY_IDX(v->items, i, sence_json_t *), depth + 1);
         break;
@@ -45,7 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (v) {
         walk(v, 0);
         /* what classify_ajax reads: [{"methodname": ..., "args": {...}}] */
-        for (int i = 0; v->type == SJ_ARR && i < v->items->nelts; i++) {
+        for (int i = 0; v->type == SENCE_JSON_ARR && i < v->items->nelts; i++) {
             const sence_json_t *call = APR_ARRAY_IDX(v->items, i, sence_json_t *);
             sence_json_get(call, "methodname");
             sence_json_int(sence_json_get(sence_json_get(call, "args"), "courseid"), &n);

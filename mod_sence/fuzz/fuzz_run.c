@@ -9,7 +9,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *in = fuzz_str(data, size), out[SENCE_RUN_MAX + 1], again[SENCE_RUN_MAX + 1];
-    sence_run_status st = sence_run_normalize(in, out);
+    sence_run_status_t st = sence_run_normalize(in, out);
     apr_size_t n;
 
     FUZZ_ASSERT(sence_run_status_text(st) != NULL);

@@ -30,8 +30,8 @@ static apr_status_t replay_filter(ap_filter_t *f, apr_bucket_brigade *bb, ap_inp
 
 /* Reads the body up to max bytes (what lies beyond is left for Moodle to read) and arranges
  * for Moodle to read it all unchanged. *truncated: the body is longer than what was read. */
-sence_who sence_mbody_read(request_rec *r, apr_off_t max, const char **body, apr_size_t *len,
-                           int *truncated)
+sence_who_t sence_mbody_read(request_rec *r, apr_off_t max, const char **body, apr_size_t *len,
+                             int *truncated)
 {
     apr_bucket_brigade *bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
     apr_bucket_brigade *kept = apr_brigade_create(r->pool, r->connection->bucket_alloc);
@@ -45,7 +45,7 @@ sence_who sence_mbody_read(request_rec *r, apr_off_t max, const char **body, apr
         apr_status_t rv =
             ap_get_brigade(r->input_filters, bb, AP_MODE_READBYTES, APR_BLOCK_READ, 8192);
         if (rv != APR_SUCCESS)
-            return WHO_BAD_REQUEST;
+            return SENCE_WHO_BAD_REQUEST;
         while (!APR_BRIGADE_EMPTY(bb)) {
             apr_bucket *b = APR_BRIGADE_FIRST(bb);
             if (APR_BUCKET_IS_EOS(b))
@@ -64,7 +64,7 @@ sence_who sence_mbody_read(request_rec *r, apr_off_t max, const char **body, apr
     apr_brigade_flatten(kept, buf, len);
     buf[*len] = '\0';
     *body = buf;
-    return WHO_OK;
+    return SENCE_WHO_OK;
 }
 
 void sence_mbody_register(void)

@@ -71,7 +71,7 @@ int sence_mdb_query_index(const char *name)
     return -1;
 }
 
-const char *sence_mdb_sql(apr_pool_t *p, const sence_moodle_srv_t *m, sence_mq q)
+const char *sence_mdb_sql(apr_pool_t *p, const sence_moodle_srv_t *m, sence_mq_t q)
 {
     const char *sql = m->queries[q] ? m->queries[q] : queries[q].sql;
     const char *prefix = m->prefix ? m->prefix : "mdl_";
@@ -352,10 +352,10 @@ static apr_status_t db_select(request_rec *r, const char *sql, int nargs, const 
 }
 
 /* Runs query q with up to two arguments, through the cache. */
-apr_status_t sence_mdb_lookup(request_rec *r, sence_mq q, const char *a1, const char *a2,
+apr_status_t sence_mdb_lookup(request_rec *r, sence_mq_t q, const char *a1, const char *a2,
                               sence_mresult_t *res)
 {
-    sence_srv_conf *sc = ap_get_module_config(r->server->module_config, &sence_module);
+    sence_srv_conf_t *sc = ap_get_module_config(r->server->module_config, &sence_module);
     const char *args[2] = {a1, a2};
     static const char hex[] = "0123456789abcdef";
     char pre[5];
@@ -424,8 +424,8 @@ static apr_status_t cache_cleanup(void *data)
 static int moodle_used(server_rec *s)
 {
     for (; s; s = s->next) {
-        sence_srv_conf *sc = ap_get_module_config(s->module_config, &sence_module);
-        sence_dir_conf *d = ap_get_module_config(s->lookup_defaults, &sence_module);
+        sence_srv_conf_t *sc = ap_get_module_config(s->module_config, &sence_module);
+        sence_dir_conf_t *d = ap_get_module_config(s->lookup_defaults, &sence_module);
         int i;
         if (d->moodle.enabled == 1)
             return 1;

@@ -33,9 +33,9 @@ static const char *asked_path(request_rec *r, const char **query)
     return path;
 }
 
-static sence_who read_request(request_rec *r, const sence_dir_conf *d, sence_mreq_t *req)
+static sence_who_t read_request(request_rec *r, const sence_dir_conf_t *d, sence_mreq_t *req)
 {
-    sence_srv_conf *sc = ap_get_module_config(r->server->module_config, &sence_module);
+    sence_srv_conf_t *sc = ap_get_module_config(r->server->module_config, &sence_module);
     const char *ctype = apr_table_get(r->headers_in, "Content-Type"), *body, *query;
     const char *root = d->moodle.root ? d->moodle.root : "", *asked = asked_path(r, &query);
     sence_mreq_t other;
@@ -50,11 +50,11 @@ static sence_who read_request(request_rec *r, const sence_dir_conf *d, sence_mre
          apr_table_get(r->headers_in, "Transfer-Encoding")) &&
         (sence_moodle_wants_body(req, ctype) ||
          (asked && sence_moodle_wants_body(&other, ctype)))) {
-        sence_who st;
+        sence_who_t st;
         st = sence_mbody_read(
             r, sc->moodle.max_body ? sc->moodle.max_body : SENCE_MOODLE_DEFAULT_MAX_BODY, &body,
             &len, &req->truncated);
-        if (st != WHO_OK)
+        if (st != SENCE_WHO_OK)
             return st;
         if (!req->truncated) {
             sence_moodle_read_body(r->pool, req, ctype, body, len);
@@ -71,7 +71,7 @@ static sence_who read_request(request_rec *r, const sence_dir_conf *d, sence_mre
         req->unattributed = 1;
         req->why = "a body longer than SenceMoodleMaxBody";
     }
-    return WHO_OK;
+    return SENCE_WHO_OK;
 }
 
 /* ---- the decision ------------------------------------------------------------------ */
@@ -86,13 +86,13 @@ static const gcourse_t *gated_course(const profile_t *pr, apr_int64_t id)
     return NULL;
 }
 
-static void participant(const sence_dir_conf *d, const sence_mreq_t *req, const profile_t *pr,
+static void participant(const sence_dir_conf_t *d, const sence_mreq_t *req, const profile_t *pr,
                         const gcourse_t *g, sence_participant_t *who)
 {
     memset(who, 0, sizeof(*who));
     sence_strlcpy(who->run, pr->run ? pr->run : "", sizeof(who->run));
     who->subject = pr->subject;
-    who->app = req->token_kind != MTOKEN_NONE && req->token;
+    who->app = req->token_kind != SENCE_MTOKEN_NONE && req->token;
     who->fullname = pr->fullname;
     who->linea = g->mc->linea ? g->mc->linea : d->linea;
     who->cod_sence = g->mc->cod_sence;
@@ -104,8 +104,8 @@ static void participant(const sence_dir_conf *d, const sence_mreq_t *req, const 
 /* Adds the gated courses the request is about to required (each once); marks the request
  * unattributed where a reference names nothing or only a non-course place that may hold
  * course content. */
-static sence_who attribute(request_rec *r, sence_mreq_t *req, const profile_t *pr,
-                           apr_array_header_t *required)
+static sence_who_t attribute(request_rec *r, sence_mreq_t *req, const profile_t *pr,
+                             apr_array_header_t *required)
 {
     int i, j;
 
@@ -114,10 +114,10 @@ static sence_who attribute(request_rec *r, sence_mreq_t *req, const profile_t *p
         const gcourse_t *g;
         sence_mcourse_t c;
         int exists;
-        sence_who st;
-        if (ref->kind == MREF_OPAQUE || sence_moodle_public_file(ref))
+        sence_who_t st;
+        if (ref->kind == SENCE_MREF_OPAQUE || sence_moodle_public_file(ref))
             continue;
-        if ((st = sence_mresolve(r, ref, &c, &exists)) != WHO_OK)
+        if ((st = sence_mresolve(r, ref, &c, &exists)) != SENCE_WHO_OK)
             return st;
         if (c.id > 0 && (g = gated_course(pr, c.id)) != NULL) {
             for (j = 0; j < required->nelts; j++)
@@ -128,7 +128,8 @@ static sence_who attribute(request_rec *r, sence_mreq_t *req, const profile_t *p
         } else if (ref->specific && !exists && !req->unattributed) {
             req->unattributed = 1;
             req->why = apr_pstrcat(r->pool, ref->source, " names nothing in Moodle", NULL);
-        } else if (ref->specific && c.id <= 0 && ref->kind == MREF_CONTEXT && ref->component &&
+        } else if (ref->specific && c.id <= 0 && ref->kind == SENCE_MREF_CONTEXT &&
+                   ref->component &&
                    (!strncmp(ref->component, "question", 8) ||
                     !strncmp(ref->component, "qtype_", 6)) &&
                    !req->unattributed) {
@@ -137,13 +138,14 @@ static sence_who attribute(request_rec *r, sence_mreq_t *req, const profile_t *p
             req->why = "a question file outside a course context";
         }
     }
-    return WHO_OK;
+    return SENCE_WHO_OK;
 }
 
-sence_who sence_moodle_identify(request_rec *r, const sence_dir_conf *d, sence_participant_t *who,
-                                const char **reason, int *has_session, sence_record_t *session)
+sence_who_t sence_moodle_identify(request_rec *r, const sence_dir_conf_t *d,
+                                  sence_participant_t *who, const char **reason, int *has_session,
+                                  sence_record_t *session)
 {
-    sence_env env = d->env == SENCE_ENV_PRODUCTION ? SENCE_ENV_PRODUCTION : SENCE_ENV_TEST;
+    sence_env_t env = d->env == SENCE_ENV_PRODUCTION ? SENCE_ENV_PRODUCTION : SENCE_ENV_TEST;
     apr_array_header_t *required = apr_array_make(r->pool, 2, sizeof(const gcourse_t *));
     apr_array_header_t *lacking = apr_array_make(r->pool, 2, sizeof(apr_int64_t));
     apr_array_header_t *lacking_who = apr_array_make(r->pool, 2, sizeof(sence_participant_t));
@@ -153,31 +155,32 @@ sence_who sence_moodle_identify(request_rec *r, const sence_dir_conf *d, sence_p
     profile_t pr;
     const char *sid, *why;
     unsigned cookie_odd;
-    sence_who st;
+    sence_who_t st;
     int i;
 
-    if ((st = read_request(r, d, &req)) != WHO_OK)
+    if ((st = read_request(r, d, &req)) != SENCE_WHO_OK)
         return st;
     sid = sence_msession_cookie(r, &cookie_odd);
-    if (!sid && (req.token_kind == MTOKEN_NONE || !req.token))
-        return WHO_PASS; /* no Moodle session, no token: Moodle answers, without the database */
+    if (!sid && (req.token_kind == SENCE_MTOKEN_NONE || !req.token))
+        return SENCE_WHO_PASS; /* no Moodle session, no token: Moodle answers, without the database
+                                */
     sence_mprofile_of(r, d, &req, sid, &pr);
-    if (pr.st != WHO_OK)
+    if (pr.st != SENCE_WHO_OK)
         return pr.st;
     if (!pr.gated->nelts) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
                       SLOG(4010) "Moodle user %s is gated in no course: %s passes",
                       pr.userid ? pr.userid : "-", r->uri);
-        return WHO_PASS; /* teachers, admins, exempt users, students of free courses only */
+        return SENCE_WHO_PASS; /* teachers, admins, exempt users, students of free courses only */
     }
-    if (req.cls != MCLASS_SITE && (req.odd || cookie_odd)) {
+    if (req.cls != SENCE_MCLASS_SITE && (req.odd || cookie_odd)) {
         *reason = apr_psprintf(
             r->pool, "%s in %s", sence_php_odd_text(r->pool, req.odd | cookie_odd),
             req.odd ? (req.odd_where ? req.odd_where : "the request") : "the Cookie header");
-        return WHO_AMBIGUOUS;
+        return SENCE_WHO_AMBIGUOUS;
     }
     /* (a site page has references only from the URL asked for, when a rewrite changed it) */
-    if ((st = attribute(r, &req, &pr, required)) != WHO_OK)
+    if ((st = attribute(r, &req, &pr, required)) != SENCE_WHO_OK)
         return st;
     if (req.unattributed) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
@@ -221,12 +224,12 @@ sence_who sence_moodle_identify(request_rec *r, const sence_dir_conf *d, sence_p
         if (lacking->nelts && !r->main)
             sence_mfilter_add(r, d, lacking, lacking_who);
         if (!required->nelts)
-            return WHO_PASS;
+            return SENCE_WHO_PASS;
         target = APR_ARRAY_IDX(required, 0, const gcourse_t *); /* has its session */
         *has_session = 1;
     } else if (req.truncated) {
         *reason = "";
-        return WHO_TOO_LARGE;
+        return SENCE_WHO_TOO_LARGE;
     }
     if (!pr.run) {
         *reason = pr.run_reason;
@@ -238,7 +241,7 @@ sence_who sence_moodle_identify(request_rec *r, const sence_dir_conf *d, sence_p
                                "course %" APR_INT64_T_FMT " (%s): ID number '%s': %s; "
                                "set it in Moodle or in SenceMoodleCourse",
                                target->c.id, target->c.shortname, who->codigo_curso, why);
-        return WHO_CONFIG;
+        return SENCE_WHO_CONFIG;
     }
-    return WHO_OK;
+    return SENCE_WHO_OK;
 }

@@ -49,7 +49,7 @@ void sence_moodle_srv_merge(apr_pool_t *p, sence_moodle_srv_t *out, const sence_
 
 static sence_moodle_srv_t *msrv(cmd_parms *cmd)
 {
-    sence_srv_conf *sc = ap_get_module_config(cmd->server->module_config, &sence_module);
+    sence_srv_conf_t *sc = ap_get_module_config(cmd->server->module_config, &sence_module);
     return &sc->moodle;
 }
 
@@ -64,7 +64,7 @@ static const char *fail(cmd_parms *cmd, const char *why)
 const char *sence_moodle_set_flag(cmd_parms *cmd, void *dv, int on)
 {
     const ap_directive_t *parent = cmd->directive ? cmd->directive->parent : NULL;
-    sence_dir_conf *d = dv;
+    sence_dir_conf_t *d = dv;
 
     d->moodle.enabled = on;
     if (on && !d->moodle.root && cmd->path && parent &&
@@ -76,7 +76,7 @@ const char *sence_moodle_set_flag(cmd_parms *cmd, void *dv, int on)
 
 const char *sence_moodle_set_root(cmd_parms *cmd, void *dv, const char *arg)
 {
-    sence_dir_conf *d = dv;
+    sence_dir_conf_t *d = dv;
 
     if (arg[0] != '/' || strpbrk(arg, "?#%* \t") || strstr(arg, "//") || strstr(arg, "/./") ||
         strstr(arg, "/../"))
@@ -89,7 +89,7 @@ const char *sence_moodle_set_root(cmd_parms *cmd, void *dv, const char *arg)
 
 const char *sence_moodle_set_run_field(cmd_parms *cmd, void *dv, const char *arg)
 {
-    sence_dir_conf *d = dv;
+    sence_dir_conf_t *d = dv;
 
     if (!strcasecmp(arg, "idnumber"))
         d->moodle.run_field = 1;
@@ -103,7 +103,7 @@ const char *sence_moodle_set_run_field(cmd_parms *cmd, void *dv, const char *arg
 
 const char *sence_moodle_set_list(cmd_parms *cmd, void *dv, const char *arg)
 {
-    sence_dir_conf *d = dv;
+    sence_dir_conf_t *d = dv;
     apr_array_header_t **list = (apr_array_header_t **)((char *)d + (apr_size_t)cmd->info);
 
     if (!*list)
@@ -190,9 +190,9 @@ const char *sence_moodle_set_course(cmd_parms *cmd, void *dv, const char *args)
 }
 
 /* Startup check of a section with SenceMoodle On. */
-int sence_moodle_check(apr_pool_t *p, server_rec *s, const sence_dir_conf *d, const char **why)
+int sence_moodle_check(apr_pool_t *p, server_rec *s, const sence_dir_conf_t *d, const char **why)
 {
-    sence_srv_conf *sc = ap_get_module_config(s->module_config, &sence_module);
+    sence_srv_conf_t *sc = ap_get_module_config(s->module_config, &sence_module);
     apr_hash_index_t *hi;
 
     if (!APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire)) {
@@ -207,7 +207,7 @@ int sence_moodle_check(apr_pool_t *p, server_rec *s, const sence_dir_conf *d, co
     for (hi = apr_hash_first(p, sc->moodle.courses); hi; hi = apr_hash_next(hi)) {
         const sence_moodle_course_t *c = apr_hash_this_val(hi);
         int linea = c->linea ? c->linea : d->linea;
-        sence_env env = d->env == SENCE_ENV_PRODUCTION ? SENCE_ENV_PRODUCTION : SENCE_ENV_TEST;
+        sence_env_t env = d->env == SENCE_ENV_PRODUCTION ? SENCE_ENV_PRODUCTION : SENCE_ENV_TEST;
         const char *bad;
         if (!linea)
             bad = "no training line: add it to SenceMoodleCourse or set SenceLinea";

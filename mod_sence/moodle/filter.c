@@ -24,7 +24,7 @@ typedef enum { LOOKING, PASSING, DROPPING } mf_state;
 #define TAG_MAX 4096
 
 typedef struct {
-    const sence_dir_conf *d;
+    const sence_dir_conf_t *d;
     apr_array_header_t *lacking; /* apr_int64_t */
     apr_array_header_t *who;     /* sence_participant_t */
     apr_bucket_brigade *held;
@@ -37,7 +37,7 @@ typedef struct {
     mf_state state;
 } mf_ctx;
 
-void sence_mfilter_add(request_rec *r, const sence_dir_conf *d, apr_array_header_t *lacking,
+void sence_mfilter_add(request_rec *r, const sence_dir_conf_t *d, apr_array_header_t *lacking,
                        apr_array_header_t *who)
 {
     mf_ctx *ctx = apr_pcalloc(r->pool, sizeof(*ctx));

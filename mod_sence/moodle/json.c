@@ -28,7 +28,7 @@ static sence_json_t *fail(jp_t *j, const char *why)
     return NULL;
 }
 
-static sence_json_t *node(jp_t *j, sence_json_type t)
+static sence_json_t *node(jp_t *j, sence_json_type_t t)
 {
     sence_json_t *v = apr_pcalloc(j->p, sizeof(*v));
     v->type = t;
@@ -204,7 +204,7 @@ static sence_json_t *number(jp_t *j)
         while (j->s < j->end && *j->s >= '0' && *j->s <= '9')
             j->s++;
     }
-    v = node(j, SJ_NUM);
+    v = node(j, SENCE_JSON_NUM);
     v->str = apr_pstrmemdup(j->p, start, (apr_size_t)(j->s - start));
     return v;
 }
@@ -221,7 +221,7 @@ static int literal(jp_t *j, const char *word)
 
 static sence_json_t *container(jp_t *j, int depth, int obj)
 {
-    sence_json_t *v = node(j, obj ? SJ_OBJ : SJ_ARR);
+    sence_json_t *v = node(j, obj ? SENCE_JSON_OBJ : SENCE_JSON_ARR);
     char close = obj ? '}' : ']';
 
     if (depth >= SENCE_JSON_DEPTH)
@@ -284,15 +284,15 @@ static sence_json_t *value(jp_t *j, int depth)
     case '[':
         return container(j, depth, 0);
     case '"':
-        v = node(j, SJ_STR);
+        v = node(j, SENCE_JSON_STR);
         return (v->str = string(j)) != NULL ? v : NULL;
     case 't':
     case 'f':
-        v = node(j, SJ_BOOL);
+        v = node(j, SENCE_JSON_BOOL);
         v->boolean = *j->s == 't';
         return literal(j, v->boolean ? "true" : "false") ? v : fail(j, "a bad literal");
     case 'n':
-        return literal(j, "null") ? node(j, SJ_NULL) : fail(j, "a bad literal");
+        return literal(j, "null") ? node(j, SENCE_JSON_NULL) : fail(j, "a bad literal");
     default:
         return number(j);
     }
@@ -320,7 +320,7 @@ sence_json_t *sence_json_parse(apr_pool_t *p, const char *s, apr_size_t len, con
 
 const sence_json_t *sence_json_get(const sence_json_t *obj, const char *key)
 {
-    if (!obj || obj->type != SJ_OBJ)
+    if (!obj || obj->type != SENCE_JSON_OBJ)
         return NULL;
     return apr_hash_get(obj->index, key, APR_HASH_KEY_STRING);
 }
@@ -333,13 +333,13 @@ int sence_json_int(const sence_json_t *v, apr_int64_t *out)
     if (!v)
         return 0;
     switch (v->type) {
-    case SJ_BOOL:
+    case SENCE_JSON_BOOL:
         *out = v->boolean;
         return v->boolean;
-    case SJ_STR:
+    case SENCE_JSON_STR:
         *out = sence_php_int(v->str);
         return *out != 0;
-    case SJ_NUM:
+    case SENCE_JSON_NUM:
         d = strtod(v->str, NULL);
         if (d != d || d > 9.0e15 || d < -9.0e15 || d != (double)(apr_int64_t)d)
             return 0;

@@ -10,16 +10,24 @@
 
 #define SENCE_JSON_DEPTH 64
 
-typedef enum { SJ_NULL, SJ_BOOL, SJ_NUM, SJ_STR, SJ_ARR, SJ_OBJ } sence_json_type;
+typedef enum {
+    SENCE_JSON_NULL,
+    SENCE_JSON_BOOL,
+    SENCE_JSON_NUM,
+    SENCE_JSON_STR,
+    SENCE_JSON_ARR,
+    SENCE_JSON_OBJ
+} sence_json_type_t;
 
 typedef struct sence_json sence_json_t;
 struct sence_json {
-    sence_json_type type;
-    const char *str; /* SJ_STR: decoded (UTF-8, may hold "\u0000"); SJ_NUM: the literal */
+    sence_json_type_t type;
+    const char
+        *str; /* SENCE_JSON_STR: decoded (UTF-8, may hold "\u0000"); SENCE_JSON_NUM: the literal */
     int boolean;
-    apr_array_header_t *items; /* SJ_ARR and SJ_OBJ: sence_json_t * */
-    apr_array_header_t *keys;  /* SJ_OBJ: const char *, parallel to items */
-    apr_hash_t *index;         /* SJ_OBJ: key -> sence_json_t * */
+    apr_array_header_t *items; /* SENCE_JSON_ARR and SENCE_JSON_OBJ: sence_json_t * */
+    apr_array_header_t *keys;  /* SENCE_JSON_OBJ: const char *, parallel to items */
+    apr_hash_t *index;         /* SENCE_JSON_OBJ: key -> sence_json_t * */
 };
 
 /* Parses the whole of s; NULL and *err (English) when it is not strict JSON. */

@@ -29,7 +29,7 @@ typedef enum {
     SENCE_MQ_ATTEMPT,
     SENCE_MQ_USERNAME,
     SENCE_MQ_COUNT
-} sence_mq;
+} sence_mq_t;
 
 typedef struct {
     int enabled;                       /* -1 unset */

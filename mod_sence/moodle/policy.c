@@ -54,7 +54,7 @@ void sence_moodle_read_url(apr_pool_t *p, const char *root, const char *uri, con
     uri = uri ? uri : "/";
     if (strncmp(uri, root ? root : "", rl) != 0 || (uri[rl] != '/' && uri[rl] != '\0')) {
         out->script = uri; /* outside Moodle's root: nothing known */
-        out->cls = MCLASS_UNKNOWN;
+        out->cls = SENCE_MCLASS_UNKNOWN;
         out->entry = "a path outside SenceMoodleRoot";
     } else {
         rel = uri[rl] ? uri + rl : "/";
@@ -68,12 +68,13 @@ void sence_moodle_read_url(apr_pool_t *p, const char *root, const char *uri, con
         }
         const char *last = strrchr(out->script, '/');
         if (!php_script_end(out->script) && last && strchr(last, '.') && !has_php(out->script)) {
-            out->cls = MCLASS_SITE; /* a static file of Moodle's code: styles, scripts, icons */
+            out->cls =
+                SENCE_MCLASS_SITE; /* a static file of Moodle's code: styles, scripts, icons */
             out->entry = "a static file";
             out->body = 0;
         } else {
             if (php_script_end(out->script) && sence_mpolicy_site_folder(out->script)) {
-                out->cls = MCLASS_SITE;
+                out->cls = SENCE_MCLASS_SITE;
                 out->entry = "a site folder (/login/, /auth/, /theme/...)";
             }
             if (!out->entry && php_script_end(out->script) &&
@@ -85,7 +86,7 @@ void sence_moodle_read_url(apr_pool_t *p, const char *root, const char *uri, con
                 out->entry = "an entry point not in the policy table";
         }
     }
-    if (out->cls == MCLASS_AJAX)
+    if (out->cls == SENCE_MCLASS_AJAX)
         out->body = 2;
     if (query)
         out->odd |= sence_php_parse_query(p, query, strlen(query), out->vars);
@@ -97,9 +98,10 @@ int sence_moodle_wants_body(const sence_mreq_t *req, const char *ctype)
 {
     const char *m;
 
-    if (req->cls == MCLASS_AJAX)
+    if (req->cls == SENCE_MCLASS_AJAX)
         return 1; /* service.php reads php://input whatever the Content-Type */
-    if (req->cls != MCLASS_CONTENT && req->cls != MCLASS_FILE && req->cls != MCLASS_WS)
+    if (req->cls != SENCE_MCLASS_CONTENT && req->cls != SENCE_MCLASS_FILE &&
+        req->cls != SENCE_MCLASS_WS)
         return 0; /* site pages show nothing a parameter could name; unknown ones are gated */
     m = ctype ? ctype : "";
     return !strncasecmp(m, "application/x-www-form-urlencoded", 33) ||
@@ -112,7 +114,7 @@ void sence_moodle_read_body(apr_pool_t *p, sence_mreq_t *req, const char *ctype,
     const char *media = sence_php_media_type(p, ctype);
     unsigned odd = 0;
 
-    if (req->cls == MCLASS_AJAX) {
+    if (req->cls == SENCE_MCLASS_AJAX) {
         const char *err = NULL;
         if (!(req->json = sence_json_parse(p, body, len, &err)))
             odd |= SENCE_PHP_ODD_JSON;
@@ -131,14 +133,14 @@ void sence_moodle_read_body(apr_pool_t *p, sence_mreq_t *req, const char *ctype,
 
 /* ---- classification ------------------------------------------------------------------ */
 
-static void add(sence_mreq_t *req, sence_mref_kind kind, apr_int64_t num, const char *text,
+static void add(sence_mreq_t *req, sence_mref_kind_t kind, apr_int64_t num, const char *text,
                 int specific, const char *source)
 {
     sence_mref_t *r;
 
-    if (kind == MREF_NONE || (kind != MREF_OPAQUE && num <= 0 && !(text && *text)))
+    if (kind == SENCE_MREF_NONE || (kind != SENCE_MREF_OPAQUE && num <= 0 && !(text && *text)))
         return;
-    if (kind == MREF_INSTANCE && num <= 0)
+    if (kind == SENCE_MREF_INSTANCE && num <= 0)
         return;
     r = apr_array_push(req->refs);
     memset(r, 0, sizeof(*r));
@@ -149,12 +151,12 @@ static void add(sence_mreq_t *req, sence_mref_kind kind, apr_int64_t num, const 
     r->source = source;
 }
 
-static void add_value(apr_pool_t *p, sence_mreq_t *req, sence_mref_kind kind, const char *module,
+static void add_value(apr_pool_t *p, sence_mreq_t *req, sence_mref_kind_t kind, const char *module,
                       const char *value, int specific, const char *source)
 {
-    if (kind == MREF_SHORTNAME || kind == MREF_IDNUMBER)
+    if (kind == SENCE_MREF_SHORTNAME || kind == SENCE_MREF_IDNUMBER)
         add(req, kind, 0, value, specific, source);
-    else if (kind == MREF_INSTANCE)
+    else if (kind == SENCE_MREF_INSTANCE)
         add(req, kind, sence_php_int(value), module, specific, source);
     else
         add(req, kind, sence_php_int(value), NULL, specific, source);
@@ -162,15 +164,15 @@ static void add_value(apr_pool_t *p, sence_mreq_t *req, sence_mref_kind kind, co
 }
 
 /* Parameters any script may read as ids of a course, a module or a context. */
-static sence_mref_kind generic_kind(const char *name)
+static sence_mref_kind_t generic_kind(const char *name)
 {
     if (!strcmp(name, "courseid") || !strcmp(name, "courseids") || !strcmp(name, "course"))
-        return MREF_COURSE;
+        return SENCE_MREF_COURSE;
     if (!strcmp(name, "cmid") || !strcmp(name, "cmids"))
-        return MREF_CM;
+        return SENCE_MREF_CM;
     if (!strcmp(name, "contextid") || !strcmp(name, "contextids"))
-        return MREF_CONTEXT;
-    return MREF_NONE;
+        return SENCE_MREF_CONTEXT;
+    return SENCE_MREF_NONE;
 }
 
 static void unattributed(sence_mreq_t *req, const char *why)
@@ -232,7 +234,7 @@ static void file_path(apr_pool_t *p, sence_mreq_t *req, const char *path, const 
         while (*s == '/' || *s == '\\')
             s++;
         n = strcspn(s, "/\\");
-        req->token_kind = MTOKEN_PRIVATE;
+        req->token_kind = SENCE_MTOKEN_PRIVATE;
         req->token =
             clean_alnum(p, apr_pstrndup(p, s, n), "", NULL); /* clean_param(PARAM_ALPHANUM) */
         if (s != path + 1)
@@ -249,7 +251,7 @@ static void file_path(apr_pool_t *p, sence_mreq_t *req, const char *path, const 
         unattributed(req, "a file path without a context");
         return;
     }
-    add(req, MREF_CONTEXT, ctx, NULL, 1, source);
+    add(req, SENCE_MREF_CONTEXT, ctx, NULL, 1, source);
     r = &APR_ARRAY_IDX(req->refs, req->refs->nelts - 1, sence_mref_t);
     r->component = component;
     r->filearea = filearea;
@@ -266,7 +268,7 @@ static void function_call(apr_pool_t *p, sence_mreq_t *req, const char *name,
         unattributed(req, apr_pstrcat(p, "function ", name, " (not in the policy table)", NULL));
         return;
     }
-    if (m->cls == MCLASS_SITE)
+    if (m->cls == SENCE_MCLASS_SITE)
         return;
     for (k = 0; k < 3 && m->args[k].name; k++) {
         const mparam_t *a = &m->args[k];
@@ -274,7 +276,7 @@ static void function_call(apr_pool_t *p, sence_mreq_t *req, const char *name,
         if (args) {
             const sence_json_t *v = sence_json_get(args, a->name);
             apr_int64_t n;
-            if (v && v->type == SJ_ARR) {
+            if (v && v->type == SENCE_JSON_ARR) {
                 for (i = 0; i < v->items->nelts; i++)
                     if (sence_json_int(APR_ARRAY_IDX(v->items, i, sence_json_t *), &n))
                         add(req, a->kind, n, a->module, 1, src);
@@ -299,7 +301,7 @@ static void classify_ajax(apr_pool_t *p, sence_mreq_t *req)
     const sence_json_t *calls = req->json;
     int i, changed;
 
-    if (!calls || calls->type != SJ_ARR) {
+    if (!calls || calls->type != SENCE_JSON_ARR) {
         if (calls) /* JSON, but not a list of calls */
             req->odd |= SENCE_PHP_ODD_JSON;
         unattributed(req, "an AJAX request without calls");
@@ -310,7 +312,7 @@ static void classify_ajax(apr_pool_t *p, sence_mreq_t *req)
         const sence_json_t *name = sence_json_get(c, "methodname");
         const sence_json_t *args = sence_json_get(c, "args");
         const char *clean;
-        if (!name || name->type != SJ_STR || (args && args->type != SJ_OBJ)) {
+        if (!name || name->type != SENCE_JSON_STR || (args && args->type != SENCE_JSON_OBJ)) {
             req->odd |= SENCE_PHP_ODD_JSON;
             unattributed(req, "an AJAX call without a method name");
             continue;
@@ -341,16 +343,17 @@ static void classify_ws(apr_pool_t *p, sence_mreq_t *req)
 
 void sence_moodle_classify(apr_pool_t *p, sence_mreq_t *req)
 {
-    const mentry_t *e = req->cls == MCLASS_CONTENT ? sence_mpolicy_entry(p, req->script) : NULL;
+    const mentry_t *e =
+        req->cls == SENCE_MCLASS_CONTENT ? sence_mpolicy_entry(p, req->script) : NULL;
     const char *module = sence_mpolicy_module(p, req->script), *v;
     int i, k, before;
 
-    if (req->cls == MCLASS_SITE)
+    if (req->cls == SENCE_MCLASS_SITE)
         return; /* shows no course content, whatever its parameters say */
     before = req->refs->nelts;
     for (i = 0; i < req->vars->nelts; i++) {
         const sence_php_var_t *var = &APR_ARRAY_IDX(req->vars, i, sence_php_var_t);
-        sence_mref_kind g = generic_kind(var->name);
+        sence_mref_kind_t g = generic_kind(var->name);
         for (k = 0; e && k < 7 && e->params[k].name; k++) {
             const mparam_t *mp = &e->params[k];
             const char *pname =
@@ -359,7 +362,7 @@ void sence_moodle_classify(apr_pool_t *p, sence_mreq_t *req)
                 add_value(p, req, mp->kind, mp->module ? mp->module : module, var->value, 1,
                           apr_pstrcat(p, pname, "=", NULL));
         }
-        if (g != MREF_NONE)
+        if (g != SENCE_MREF_NONE)
             add_value(p, req, g, NULL, var->value, 0, apr_pstrcat(p, var->name, "=", NULL));
     }
     /* identity by token: the mobile app, web services, file keys */
@@ -367,20 +370,20 @@ void sence_moodle_classify(apr_pool_t *p, sence_mreq_t *req)
         const char *tok =
             var_last(req, ends_with(req->script, "/pluginfile.php") ? "token" : "wstoken");
         if (tok) {
-            req->token_kind = MTOKEN_WS;
+            req->token_kind = SENCE_MTOKEN_WS;
             /* webservice/pluginfile.php cleans it (PARAM_ALPHANUM); the servers do not */
             req->token =
                 ends_with(req->script, "/pluginfile.php") ? clean_alnum(p, tok, "", NULL) : tok;
         } else if ((v = var_last(req, "wsusername")) != NULL) {
-            req->token_kind = MTOKEN_USERNAME;
+            req->token_kind = SENCE_MTOKEN_USERNAME;
             req->token = v;
         }
     }
     switch (req->cls) {
-    case MCLASS_CONTENT:
+    case SENCE_MCLASS_CONTENT:
         for (i = before; i < req->refs->nelts; i++) {
             const sence_mref_t *r = &APR_ARRAY_IDX(req->refs, i, sence_mref_t);
-            if (r->kind == MREF_OPAQUE)
+            if (r->kind == SENCE_MREF_OPAQUE)
                 unattributed(req, apr_pstrcat(p, r->source,
                                               " names content by an id mod_sence "
                                               "does not resolve",
@@ -391,16 +394,16 @@ void sence_moodle_classify(apr_pool_t *p, sence_mreq_t *req)
         if (before != -1)
             unattributed(req, "no parameter names the course");
         break;
-    case MCLASS_FILE:
+    case SENCE_MCLASS_FILE:
         if ((v = var_last(req, "file")) != NULL && *v)
             file_path(p, req, v, "file=");
         if (*req->path_info || !v || !*v)
             file_path(p, req, req->path_info, "the file path");
         break;
-    case MCLASS_AJAX:
+    case SENCE_MCLASS_AJAX:
         classify_ajax(p, req);
         break;
-    case MCLASS_WS:
+    case SENCE_MCLASS_WS:
         classify_ws(p, req);
         break;
     default:
@@ -411,7 +414,7 @@ void sence_moodle_classify(apr_pool_t *p, sence_mreq_t *req)
 
 int sence_moodle_public_file(const sence_mref_t *ref)
 {
-    return ref->kind == MREF_CONTEXT && ref->component && ref->filearea &&
+    return ref->kind == SENCE_MREF_CONTEXT && ref->component && ref->filearea &&
            strcmp(ref->component, "course") == 0 &&
            (strcmp(ref->filearea, "summary") == 0 || strcmp(ref->filearea, "overviewfiles") == 0);
 }

@@ -14,40 +14,40 @@
 #include "moodle/php.h"
 
 typedef enum {
-    MREF_NONE = 0,
-    MREF_COURSE,     /* num: course id */
-    MREF_SHORTNAME,  /* text: course shortname */
-    MREF_IDNUMBER,   /* text: course idnumber */
-    MREF_CM,         /* num: course module id */
-    MREF_INSTANCE,   /* text: module name, num: instance id */
-    MREF_CONTEXT,    /* num: context id */
-    MREF_SECTION,    /* num: course section id */
-    MREF_DISCUSSION, /* num: forum discussion id */
-    MREF_POST,       /* num: forum post id */
-    MREF_ENTRY,      /* num: glossary entry id */
-    MREF_ATTEMPT,    /* num: quiz attempt id */
-    MREF_OPAQUE      /* a parameter that names content by an id not resolved: no attribution */
-} sence_mref_kind;
+    SENCE_MREF_NONE = 0,
+    SENCE_MREF_COURSE,     /* num: course id */
+    SENCE_MREF_SHORTNAME,  /* text: course shortname */
+    SENCE_MREF_IDNUMBER,   /* text: course idnumber */
+    SENCE_MREF_CM,         /* num: course module id */
+    SENCE_MREF_INSTANCE,   /* text: module name, num: instance id */
+    SENCE_MREF_CONTEXT,    /* num: context id */
+    SENCE_MREF_SECTION,    /* num: course section id */
+    SENCE_MREF_DISCUSSION, /* num: forum discussion id */
+    SENCE_MREF_POST,       /* num: forum post id */
+    SENCE_MREF_ENTRY,      /* num: glossary entry id */
+    SENCE_MREF_ATTEMPT,    /* num: quiz attempt id */
+    SENCE_MREF_OPAQUE /* a parameter that names content by an id not resolved: no attribution */
+} sence_mref_kind_t;
 
 typedef enum {
-    MTOKEN_NONE = 0,
-    MTOKEN_WS,      /* external_tokens.token: the mobile app and web services */
-    MTOKEN_PRIVATE, /* user_private_key.value: tokenpluginfile.php */
-    MTOKEN_USERNAME /* wsusername of the web services' simple servers */
-} sence_mtoken_kind;
+    SENCE_MTOKEN_NONE = 0,
+    SENCE_MTOKEN_WS,      /* external_tokens.token: the mobile app and web services */
+    SENCE_MTOKEN_PRIVATE, /* user_private_key.value: tokenpluginfile.php */
+    SENCE_MTOKEN_USERNAME /* wsusername of the web services' simple servers */
+} sence_mtoken_kind_t;
 
 /* What an entry point is for a gated participant. */
 typedef enum {
-    MCLASS_UNKNOWN = 0, /* not in the tables: gated content of every gated course */
-    MCLASS_SITE,        /* allow-listed: shows no course content */
-    MCLASS_CONTENT,     /* shows the content its parameters name */
-    MCLASS_FILE,        /* pluginfile.php and its kin: the file's context names the course */
-    MCLASS_AJAX,        /* lib/ajax/service.php: each call's method and arguments */
-    MCLASS_WS           /* web services: wsfunction and its arguments */
-} sence_mclass;
+    SENCE_MCLASS_UNKNOWN = 0, /* not in the tables: gated content of every gated course */
+    SENCE_MCLASS_SITE,        /* allow-listed: shows no course content */
+    SENCE_MCLASS_CONTENT,     /* shows the content its parameters name */
+    SENCE_MCLASS_FILE,        /* pluginfile.php and its kin: the file's context names the course */
+    SENCE_MCLASS_AJAX,        /* lib/ajax/service.php: each call's method and arguments */
+    SENCE_MCLASS_WS           /* web services: wsfunction and its arguments */
+} sence_mclass_t;
 
 typedef struct {
-    sence_mref_kind kind;
+    sence_mref_kind_t kind;
     apr_int64_t num;
     const char *text;
     int specific; /* a parameter the entry point reads (else a generic courseid=, cmid=...) */
@@ -61,7 +61,7 @@ typedef struct {
     const char *root;      /* Moodle's root path, no trailing '/' ("" at the server's root) */
     const char *script;    /* relative to Moodle's root: "/course/view.php" */
     const char *path_info; /* decoded, "" if none */
-    sence_mclass cls;
+    sence_mclass_t cls;
     const char *entry;        /* the table entry that matched, for the log */
     int body;                 /* 0: none to read; 1: form fields; 2: AJAX JSON */
     apr_array_header_t *vars; /* sence_php_var_t: $_GET, then $_POST */
@@ -69,7 +69,7 @@ typedef struct {
     unsigned odd;             /* SENCE_PHP_ODD_*: PHP could read it otherwise */
     const char *odd_where;    /* where (query, body, cookie, path) */
     int truncated;            /* the body was longer than what was read */
-    sence_mtoken_kind token_kind;
+    sence_mtoken_kind_t token_kind;
     const char *token; /* NULL until found (query, path or body) */
     /* filled by sence_moodle_classify */
     apr_array_header_t *refs; /* sence_mref_t */

@@ -8,22 +8,23 @@
 #include "moodle/policy.h"
 
 /* A parameter an entry point reads. name "@" is the module's instance parameter (page: p,
- * forum: f...); module is the module an MREF_INSTANCE names (NULL: the one in the path). */
+ * forum: f...); module is the module an SENCE_MREF_INSTANCE names (NULL: the one in the path). */
 typedef struct {
     const char *name;
-    sence_mref_kind kind;
+    sence_mref_kind_t kind;
     const char *module;
 } mparam_t;
 
 typedef struct {
     const char *script; /* "/mod/x/y.php" or "/mod/ * /y.php" (any module), sorted (strcmp) */
-    sence_mclass cls;
+    sence_mclass_t cls;
     mparam_t params[7];
 } mentry_t;
 
 typedef struct {
     const char *method; /* '*' matches any run of characters */
-    sence_mclass cls;   /* MCLASS_SITE: harmless; MCLASS_CONTENT: args name the course */
+    sence_mclass_t
+        cls; /* SENCE_MCLASS_SITE: harmless; SENCE_MCLASS_CONTENT: args name the course */
     mparam_t args[3];
 } mmethod_t;
 

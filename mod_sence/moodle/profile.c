@@ -29,26 +29,26 @@ static apr_int64_t session_timeout(request_rec *r)
 }
 
 /* The Moodle account a web-service token, private file key or wsusername names. */
-static sence_who token_user(request_rec *r, const sence_mreq_t *req, apr_int64_t *userid)
+static sence_who_t token_user(request_rec *r, const sence_mreq_t *req, apr_int64_t *userid)
 {
     sence_mresult_t res;
-    sence_mq q = req->token_kind == MTOKEN_WS        ? SENCE_MQ_WSTOKEN
-                 : req->token_kind == MTOKEN_PRIVATE ? SENCE_MQ_PRIVATE_KEY
-                                                     : SENCE_MQ_USERNAME;
+    sence_mq_t q = req->token_kind == SENCE_MTOKEN_WS        ? SENCE_MQ_WSTOKEN
+                   : req->token_kind == SENCE_MTOKEN_PRIVATE ? SENCE_MQ_PRIVATE_KEY
+                                                             : SENCE_MQ_USERNAME;
 
     *userid = 0;
     if (!req->token || !*req->token || strlen(req->token) > 128)
-        return WHO_OK;
+        return SENCE_WHO_OK;
     if (sence_mdb_lookup(r, q, req->token, NULL, &res) != APR_SUCCESS)
-        return WHO_UNAVAILABLE;
+        return SENCE_WHO_UNAVAILABLE;
     *userid = res.rows->nelts ? apr_atoi64(sence_mdb_cell(&res, 0, 0)) : 0;
-    return WHO_OK;
+    return SENCE_WHO_OK;
 }
 
 /* $_COOKIE[MoodleSession] as PHP reads it: one Cookie header (httpd joins repeated ones). */
 const char *sence_msession_cookie(request_rec *r, unsigned *odd)
 {
-    sence_srv_conf *sc = ap_get_module_config(r->server->module_config, &sence_module);
+    sence_srv_conf_t *sc = ap_get_module_config(r->server->module_config, &sence_module);
     const char *sid;
 
     *odd = 0;
@@ -57,41 +57,42 @@ const char *sence_msession_cookie(request_rec *r, unsigned *odd)
     return sid && *sid && strlen(sid) <= 128 ? sid : NULL;
 }
 
-static sence_who cookie_user(request_rec *r, const char *sid, apr_int64_t *userid,
-                             apr_time_t *until)
+static sence_who_t cookie_user(request_rec *r, const char *sid, apr_int64_t *userid,
+                               apr_time_t *until)
 {
     sence_mresult_t res;
     apr_int64_t alive;
 
     *userid = 0;
     if (!sid)
-        return WHO_OK;
+        return SENCE_WHO_OK;
     if (sence_mdb_lookup(r, SENCE_MQ_SESSION, sid, NULL, &res) != APR_SUCCESS)
-        return WHO_UNAVAILABLE;
+        return SENCE_WHO_UNAVAILABLE;
     if (!res.rows->nelts || res.ncols < 2)
-        return WHO_OK;
+        return SENCE_WHO_OK;
     alive = apr_atoi64(sence_mdb_cell(&res, 0, 1)) + session_timeout(r);
     if (alive >= apr_time_sec(apr_time_now())) {
         *userid = apr_atoi64(sence_mdb_cell(&res, 0, 0));
         *until = apr_time_from_sec(alive + 1);
     }
-    return WHO_OK;
+    return SENCE_WHO_OK;
 }
 
 /* Who makes this request; u->userid NULL for guests, stale sessions and unknown tokens. The
  * binding names the Moodle session too: after a logout, even the same user starts over. */
-static sence_who find_user(request_rec *r, const sence_mreq_t *req, const char *sid, user_t *u)
+static sence_who_t find_user(request_rec *r, const sence_mreq_t *req, const char *sid, user_t *u)
 {
     sence_mresult_t res;
     apr_int64_t userid;
-    sence_who st;
+    sence_who_t st;
 
     memset(u, 0, sizeof(*u));
-    st = req->token_kind != MTOKEN_NONE && req->token ? token_user(r, req, &userid)
-                                                      : cookie_user(r, sid, &userid, &u->until);
-    if (req->token_kind != MTOKEN_NONE && req->token)
+    st = req->token_kind != SENCE_MTOKEN_NONE && req->token
+             ? token_user(r, req, &userid)
+             : cookie_user(r, sid, &userid, &u->until);
+    if (req->token_kind != SENCE_MTOKEN_NONE && req->token)
         sid = NULL;
-    if (st != WHO_OK || userid <= 0)
+    if (st != SENCE_WHO_OK || userid <= 0)
         return st;
     u->userid = sence_mnum(r->pool, userid);
     u->binding = apr_psprintf(
@@ -100,16 +101,16 @@ static sence_who find_user(request_rec *r, const sence_mreq_t *req, const char *
                            sence_hash(sid, strlen(sid), 0) & APR_UINT64_C(0xffffffffffff))
             : "app");
     if (sence_mdb_lookup(r, SENCE_MQ_USER, u->userid, NULL, &res) != APR_SUCCESS)
-        return WHO_UNAVAILABLE;
+        return SENCE_WHO_UNAVAILABLE;
     if (!res.rows->nelts || res.ncols < 9 || atoi(sence_mdb_cell(&res, 0, 7)) != 0) {
         u->userid = NULL; /* deleted */
-        return WHO_OK;
+        return SENCE_WHO_OK;
     }
     u->username = sence_mdb_cell(&res, 0, 0);
     u->idnumber = sence_mdb_cell(&res, 0, 1);
     u->fullname =
         apr_pstrcat(r->pool, sence_mdb_cell(&res, 0, 2), " ", sence_mdb_cell(&res, 0, 3), NULL);
-    return WHO_OK;
+    return SENCE_WHO_OK;
 }
 
 /* ---- roles -------------------------------------------------------------------------- */
@@ -145,14 +146,14 @@ static int any_listed(const apr_array_header_t *list, const char *const *default
 static const char *const def_gated[] = {"student", NULL};
 static const char *const def_exempt[] = {"editingteacher", "manager", NULL};
 
-static int site_admin(request_rec *r, const char *userid, sence_who *st)
+static int site_admin(request_rec *r, const char *userid, sence_who_t *st)
 {
     sence_mresult_t res;
     char *list, *state = NULL, *id;
 
-    *st = WHO_OK;
+    *st = SENCE_WHO_OK;
     if (sence_mdb_lookup(r, SENCE_MQ_CONFIG, "siteadmins", NULL, &res) != APR_SUCCESS) {
-        *st = WHO_UNAVAILABLE;
+        *st = SENCE_WHO_UNAVAILABLE;
         return 0;
     }
     if (!res.rows->nelts)
@@ -166,14 +167,14 @@ static int site_admin(request_rec *r, const char *userid, sence_who *st)
 
 /* Why this user passes ungated in course c (a role or group), or NULL if gated. */
 static const char *exemption(request_rec *r, const sence_moodle_dir_t *md, const char *userid,
-                             apr_int64_t course_id, sence_who *st)
+                             apr_int64_t course_id, sence_who_t *st)
 {
     const char *course = sence_mnum(r->pool, course_id);
     sence_mresult_t roles, groups;
 
-    *st = WHO_OK;
+    *st = SENCE_WHO_OK;
     if (sence_mdb_lookup(r, SENCE_MQ_ROLES, userid, course, &roles) != APR_SUCCESS) {
-        *st = WHO_UNAVAILABLE;
+        *st = SENCE_WHO_UNAVAILABLE;
         return "";
     }
     if (any_listed(md->exempt_roles, def_exempt, &roles))
@@ -182,7 +183,7 @@ static const char *exemption(request_rec *r, const sence_moodle_dir_t *md, const
         return "no gated role in the course";
     if (md->exempt_groups && md->exempt_groups->nelts) {
         if (sence_mdb_lookup(r, SENCE_MQ_GROUPS, userid, course, &groups) != APR_SUCCESS) {
-            *st = WHO_UNAVAILABLE;
+            *st = SENCE_WHO_UNAVAILABLE;
             return "";
         }
         if (any_listed(md->exempt_groups, NULL, &groups))
@@ -199,10 +200,10 @@ static void profile_courses(request_rec *r, const sence_moodle_dir_t *md, const 
     const char *why;
     int i;
 
-    if (site_admin(r, u->userid, &pr->st) || pr->st != WHO_OK)
+    if (site_admin(r, u->userid, &pr->st) || pr->st != SENCE_WHO_OK)
         return; /* site admins pass everywhere */
     if (sence_mdb_lookup(r, SENCE_MQ_USER_COURSES, u->userid, NULL, &res) != APR_SUCCESS) {
-        pr->st = WHO_UNAVAILABLE;
+        pr->st = SENCE_WHO_UNAVAILABLE;
         return;
     }
     for (i = 0; i < res.rows->nelts; i++) {
@@ -212,12 +213,13 @@ static void profile_courses(request_rec *r, const sence_moodle_dir_t *md, const 
             apr_hash_get(seen, cid, APR_HASH_KEY_STRING))
             continue;
         apr_hash_set(seen, cid, APR_HASH_KEY_STRING, "");
-        if ((pr->st = sence_mcourse_by(r, SENCE_MQ_COURSE, cid, &g.c)) != WHO_OK)
+        if ((pr->st = sence_mcourse_by(r, SENCE_MQ_COURSE, cid, &g.c)) != SENCE_WHO_OK)
             return;
         if (!(g.mc = sence_mconfigured(r, &g.c)))
             continue;
-        if ((why = exemption(r, md, u->userid, g.c.id, &pr->st)) != NULL || pr->st != WHO_OK) {
-            if (pr->st != WHO_OK)
+        if ((why = exemption(r, md, u->userid, g.c.id, &pr->st)) != NULL ||
+            pr->st != SENCE_WHO_OK) {
+            if (pr->st != SENCE_WHO_OK)
                 return;
             ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
                           SLOG(4005) "Moodle user %s passes course %s: %s", u->userid, cid, why);
@@ -227,20 +229,21 @@ static void profile_courses(request_rec *r, const sence_moodle_dir_t *md, const 
     }
 }
 
-static void build_profile(request_rec *r, const sence_dir_conf *d, const sence_mreq_t *req,
+static void build_profile(request_rec *r, const sence_dir_conf_t *d, const sence_mreq_t *req,
                           const char *sid, profile_t *pr)
 {
     char run[SENCE_RUN_MAX + 1];
     const char *raw;
-    sence_run_status rs;
+    sence_run_status_t rs;
     user_t u;
 
     memset(pr, 0, sizeof(*pr));
     pr->gated = apr_array_make(r->pool, 2, sizeof(gcourse_t));
-    if ((pr->st = find_user(r, req, sid, &u)) != WHO_OK)
+    if ((pr->st = find_user(r, req, sid, &u)) != SENCE_WHO_OK)
         return;
     if (!u.userid) {
-        pr->st = WHO_PASS; /* guests and logged-out visitors: Moodle sends them to its login */
+        pr->st =
+            SENCE_WHO_PASS; /* guests and logged-out visitors: Moodle sends them to its login */
         return;
     }
     pr->userid = u.userid;
@@ -248,7 +251,7 @@ static void build_profile(request_rec *r, const sence_dir_conf *d, const sence_m
     pr->fullname = u.fullname;
     pr->until = u.until;
     profile_courses(r, &d->moodle, &u, pr);
-    if (pr->st != WHO_OK) {
+    if (pr->st != SENCE_WHO_OK) {
         pr->until = 0;
         return;
     }
@@ -257,7 +260,7 @@ static void build_profile(request_rec *r, const sence_dir_conf *d, const sence_m
         pr->run_reason = apr_psprintf(r->pool, "Moodle user %s has %s '%s' (%s)", u.userid,
                                       d->moodle.run_field == 2 ? "username" : "ID number",
                                       raw ? raw : "", sence_run_status_text(rs));
-        pr->run_st = rs == SENCE_RUN_EMPTY ? WHO_NO_RUN : WHO_BAD_RUN;
+        pr->run_st = rs == SENCE_RUN_EMPTY ? SENCE_WHO_NO_RUN : SENCE_WHO_BAD_RUN;
     } else {
         pr->run = apr_pstrdup(r->pool, run);
     }
@@ -317,7 +320,7 @@ static int profile_decode(request_rec *r, char *v, profile_t *pr)
 
     memset(pr, 0, sizeof(*pr));
     pr->gated = apr_array_make(r->pool, 2, sizeof(gcourse_t));
-    pr->st = (sence_who)atoi(v);
+    pr->st = (sence_who_t)atoi(v);
     for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
         if (!(v = strchr(v, COL_SEP)))
             return 0;
@@ -331,13 +334,13 @@ static int profile_decode(request_rec *r, char *v, profile_t *pr)
         return 0;
     *v++ = '\0';
     courses = v;
-    pr->run_st = (sence_who)atoi(run_st ? run_st : "0");
+    pr->run_st = (sence_who_t)atoi(run_st ? run_st : "0");
     for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
         if (f[i] && !**f[i])
             *f[i] = NULL;
     for (id = apr_strtok(courses, ",", &state); id; id = apr_strtok(NULL, ",", &state)) {
         gcourse_t g;
-        if (sence_mcourse_by(r, SENCE_MQ_COURSE, id, &g.c) != WHO_OK ||
+        if (sence_mcourse_by(r, SENCE_MQ_COURSE, id, &g.c) != SENCE_WHO_OK ||
             !(g.mc = sence_mconfigured(r, &g.c)))
             return 0;
         APR_ARRAY_PUSH(pr->gated, gcourse_t) = g;
@@ -345,12 +348,12 @@ static int profile_decode(request_rec *r, char *v, profile_t *pr)
     return 1;
 }
 
-void sence_mprofile_of(request_rec *r, const sence_dir_conf *d, const sence_mreq_t *req,
+void sence_mprofile_of(request_rec *r, const sence_dir_conf_t *d, const sence_mreq_t *req,
                        const char *sid, profile_t *pr)
 {
-    sence_srv_conf *sc = ap_get_module_config(r->server->module_config, &sence_module);
+    sence_srv_conf_t *sc = ap_get_module_config(r->server->module_config, &sence_module);
     apr_interval_time_t ttl = sence_mdb_ttl(&sc->moodle);
-    int by_cookie = req->token_kind == MTOKEN_NONE || !req->token;
+    int by_cookie = req->token_kind == SENCE_MTOKEN_NONE || !req->token;
     apr_size_t klen = 0;
     char *key = NULL;
     apr_time_t until;
@@ -363,7 +366,7 @@ void sence_mprofile_of(request_rec *r, const sence_dir_conf *d, const sence_mreq
     }
     build_profile(r, d, req, by_cookie ? sid : NULL, pr);
     until = apr_time_now() + SENCE_MLOCAL_TTL(ttl);
-    if (key && pr->until && pr->st == WHO_OK)
+    if (key && pr->until && pr->st == SENCE_WHO_OK)
         sence_mdb_local_put(key, klen, profile_encode(r->pool, pr),
                             pr->until < until ? pr->until : until);
 }

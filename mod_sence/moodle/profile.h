@@ -12,12 +12,12 @@ typedef struct {
 } gcourse_t;
 
 typedef struct {
-    sence_who st; /* WHO_OK (a user), WHO_PASS (nobody signed in), or a failure */
+    sence_who_t st; /* SENCE_WHO_OK (a user), SENCE_WHO_PASS (nobody signed in), or a failure */
     const char *userid;
     const char *subject;
     const char *fullname;
     const char *run;           /* normalised; NULL when not a valid RUN (run_st says why) */
-    sence_who run_st;          /* WHO_NO_RUN, WHO_BAD_RUN */
+    sence_who_t run_st;        /* SENCE_WHO_NO_RUN, SENCE_WHO_BAD_RUN */
     const char *run_reason;    /* the log line for run_st */
     apr_array_header_t *gated; /* gcourse_t: configured courses where this user is gated */
     apr_time_t until;          /* cacheable until then; 0: not cacheable */
@@ -27,7 +27,7 @@ typedef struct {
 const char *sence_msession_cookie(request_rec *r, unsigned *odd);
 
 /* The profile of the user behind the request's token or MoodleSession sid. */
-void sence_mprofile_of(request_rec *r, const sence_dir_conf *d, const sence_mreq_t *req,
+void sence_mprofile_of(request_rec *r, const sence_dir_conf_t *d, const sence_mreq_t *req,
                        const char *sid, profile_t *pr);
 
 #endif

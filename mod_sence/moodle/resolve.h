@@ -13,11 +13,12 @@ typedef struct {
 const char *sence_mnum(apr_pool_t *p, apr_int64_t n);
 
 /* The course of a lookup by id (SENCE_MQ_COURSE), shortname or idnumber. */
-sence_who sence_mcourse_by(request_rec *r, sence_mq q, const char *arg, sence_mcourse_t *c);
+sence_who_t sence_mcourse_by(request_rec *r, sence_mq_t q, const char *arg, sence_mcourse_t *c);
 
 /* The course ref names (c->id 0: none); *exists: what it names is in the database (a system
  * or user context exists without a course). */
-sence_who sence_mresolve(request_rec *r, const sence_mref_t *ref, sence_mcourse_t *c, int *exists);
+sence_who_t sence_mresolve(request_rec *r, const sence_mref_t *ref, sence_mcourse_t *c,
+                           int *exists);
 
 /* The SenceMoodleCourse line of a course, by id or shortname; NULL: not gated. */
 const sence_moodle_course_t *sence_mconfigured(request_rec *r, const sence_mcourse_t *c);

@@ -123,7 +123,7 @@ static int sim_run_strict(const char *s, char out[SENCE_RUN_MAX + 1])
 static const char *sim_norm_run_arg(cmd_parms *cmd, const char *arg, const char **out)
 {
     char buf[SENCE_RUN_MAX + 1];
-    sence_run_status st = sence_run_normalize(arg, buf);
+    sence_run_status_t st = sence_run_normalize(arg, buf);
 
     if (st != SENCE_RUN_OK)
         return apr_psprintf(cmd->pool, "%s: RUN/RUT '%s' is %s", cmd->cmd->name, arg,

@@ -58,7 +58,7 @@ int main(void)
     CHECK_STR(sence_event_name(SENCE_EV_LOGIN_ABANDONED), "login_abandoned");
     CHECK_STR(sence_event_name(SENCE_EV_CLOSE_ABANDONED), "close_abandoned");
     for (int i = 0; i < SENCE_EV_COUNT; i++)
-        CHECK(strcmp(sence_event_name((sence_event)i), "unknown") != 0 &&
-              sence_event_name((sence_event)i) != NULL);
+        CHECK(strcmp(sence_event_name((sence_event_kind_t)i), "unknown") != 0 &&
+              sence_event_name((sence_event_kind_t)i) != NULL);
     return check_done("event");
 }

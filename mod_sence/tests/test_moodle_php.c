@@ -119,11 +119,11 @@ int main(void)
     /* JSON */
     v = "[{\"a\":1,\"b\":[true,null,\"x\\u00e9\\ud83d\\ude00\"]}]";
     j = sence_json_parse(pool, v, strlen(v), &err);
-    CHECK(j && j->type == SJ_ARR && j->items->nelts == 1);
+    CHECK(j && j->type == SENCE_JSON_ARR && j->items->nelts == 1);
     if (j) {
         const sence_json_t *o = APR_ARRAY_IDX(j->items, 0, sence_json_t *);
         const sence_json_t *b = sence_json_get(o, "b");
-        CHECK(b && b->type == SJ_ARR && b->items->nelts == 3);
+        CHECK(b && b->type == SENCE_JSON_ARR && b->items->nelts == 3);
         if (b)
             CHECK_STR(APR_ARRAY_IDX(b->items, 2, sence_json_t *)->str, "x\xc3\xa9\xf0\x9f\x98\x80");
     }

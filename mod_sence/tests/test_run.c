@@ -1,10 +1,10 @@
 #include "check.h"
 #include "run.h"
 
-static void expect(const char *in, sence_run_status st, const char *out)
+static void expect(const char *in, sence_run_status_t st, const char *out)
 {
     char buf[SENCE_RUN_MAX + 1] = "";
-    sence_run_status got = sence_run_normalize(in, buf);
+    sence_run_status_t got = sence_run_normalize(in, buf);
     CHECK(got == st);
     if (st == SENCE_RUN_OK && got == SENCE_RUN_OK)
         CHECK_STR(buf, out);

@@ -103,9 +103,9 @@ static void eviction(apr_pool_t *p)
 
 static int reaped_expired, reaped_evicted, reaped_abandoned;
 
-static void on_reap(void *baton, sence_kind kind, sence_drop_why why, const sence_record_t *r)
+static void on_reap(void *baton, sence_kind_t kind, sence_drop_why_t why, const sence_record_t *r)
 {
-    sence_event ev = sence_drop_event(kind, r, why);
+    sence_event_kind_t ev = sence_drop_event(kind, r, why);
 
     (void)baton;
     (void)r;
@@ -330,9 +330,10 @@ static void sweeping(apr_pool_t *p)
 
 static int replaced[SENCE_EV_COUNT];
 
-static void count_reaped(void *baton, sence_kind kind, sence_drop_why why, const sence_record_t *r)
+static void count_reaped(void *baton, sence_kind_t kind, sence_drop_why_t why,
+                         const sence_record_t *r)
 {
-    sence_event ev = sence_drop_event(kind, r, why);
+    sence_event_kind_t ev = sence_drop_event(kind, r, why);
 
     (void)baton;
     (void)r;

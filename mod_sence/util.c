@@ -104,12 +104,13 @@ const char *sence_parse_duration(const char *s, apr_interval_time_t *out)
             return "unknown unit (use s, m, h or d)";
         }
         total += n * unit;
+        /* here, not after the loop: enough parts (a 2 MB value) would overflow total */
+        if (total > 30 * 86400)
+            return "duration longer than 30 days";
         parts++;
     }
     if (total <= 0)
         return "duration must be positive";
-    if (total > 30 * 86400)
-        return "duration longer than 30 days";
     *out = apr_time_from_sec(total);
     return NULL;
 }

@@ -46,6 +46,19 @@ int main(void)
     CHECK(sence_parse_duration("h", &t) != NULL);
     CHECK(sence_parse_duration("1h30", &t) != NULL);
     CHECK(sence_parse_duration("40d", &t) != NULL);
+    CHECK(sence_parse_duration("29d24h", &t) == NULL && t == apr_time_from_sec(30 * 86400));
+    CHECK(sence_parse_duration("29d24h1s", &t) != NULL);
+    {
+        /* 213503 x "999999999d" + "982548104d25276s" is 2^64 + 60 seconds: a 2 MB
+         * SenceSessionLifetime (httpd takes such lines) once overflowed into 60 s */
+        const int big = 213503;
+        char *s = apr_palloc(p, (apr_size_t)big * 10 + 32), *e = s;
+        for (i = 0; i < big; i++, e += 10)
+            memcpy(e, "999999999d", 10);
+        strcpy(e, "982548104d25276s");
+        CHECK(sence_parse_duration(s, &t) != NULL);
+        CHECK(sence_parse_duration(apr_pstrcat(p, "30d", s, NULL), &t) != NULL);
+    }
 
     CHECK(sence_form_parse(p, "a=1&b=x+y%21&c=", 15, &f) == NULL);
     CHECK_STR(apr_table_get(f, "a"), "1");

@@ -1,18 +1,30 @@
--- wrk script of scripts/bench: the login path. Each connection GETs the gated URL without a
--- session (wrk's URL; identity from -H): the answer is a gate page, i.e. a pending attempt.
--- Its IdSesionAlumno goes on a per-thread queue; the next request of any connection of the
--- thread POSTs SENCE's success callback for it to /sence/retoma, with the fields the gate
--- sent (as the simulator or SENCE would), and a 303 counts as a completed login.
---   wrk ... URL -- CALLBACK_PATH LIMIT [COOKIE_FILE]
+-- wrk script of scripts/bench: the login path, each login by a participant of its own. Each
+-- connection GETs the gated URL without a session, as a participant never seen before (a
+-- RUN of its own in X-Bench-Run): the answer is a gate page, i.e. a pending attempt. Its
+-- IdSesionAlumno and RunAlumno go on a per-thread queue; the next request of any connection
+-- of the thread POSTs SENCE's success callback for it to /sence/retoma, with the fields the
+-- gate sent (as the simulator or SENCE would), and a 303 counts as a completed login.
+-- (The store bounds records per participant: one session per course, 4 pending attempts.
+-- As one participant, every login would replace the previous one's session.)
+--   wrk ... URL -- CALLBACK_PATH LIMIT [COOKIE_FILE [FIRST_RUN STRIDE]]
 -- LIMIT bounds the completions per thread (the thread stops there; -d bounds the time):
 -- one number for every thread, or a comma-separated list, one per thread ("500,500"). A
 -- thread POSTs at most LIMIT callbacks (then only gate pages until their answers are in), so
 -- that the logins add exactly LIMIT sessions per thread to the store.
--- COOKIE_FILE: thread N (0, 1, ...) writes the session cookie of each of its first LIMIT
--- completed logins (from the 303's Set-Cookie) to COOKIE_FILE.N, one "name=value" a line;
--- when it reaches LIMIT it closes that file and creates COOKIE_FILE.N.done (scripts/bench
--- stops wrk once every thread has one). wrk threads have separate Lua states: one file each.
--- Reports "LOGINSTAT gates=N completed=N rejected=N other=N duration_us=N" at the end.
+-- RUNs: thread k sends the RUN numbers FIRST_RUN + k*STRIDE + 1, + 2, ... (one per gate
+-- page, with its modulo-11 check digit; defaults 20000000 and 10000000), so the numbers of
+-- the threads, and of two runs given disjoint ranges, never meet. At most 8 digits.
+-- Each gate request's URL carries its RUN as one more query parameter (bench_run=): the
+-- gate keeps the URL with the attempt and the callback's 303 sends the participant back to
+-- it (Location), which is how an answer is matched to its RUN (wrk's response() does not
+-- say which request it answers).
+-- COOKIE_FILE: thread N (0, 1, ...) writes the RUN and session cookie of each of its first
+-- LIMIT completed logins (from the 303's Location and Set-Cookie) to COOKIE_FILE.N, one
+-- "RUN<TAB>name=value" a line; when it reaches LIMIT it closes that file and creates
+-- COOKIE_FILE.N.done (scripts/bench stops wrk once every thread has one). wrk threads have
+-- separate Lua states: one file each.
+-- Reports "LOGINSTAT gates=N completed=N rejected=N other=N unmatched=N requests=N
+-- duration_us=N p50_us=N p99_us=N" at the end (unmatched: 303s without a RUN or a cookie).
 local threads = {}
 
 function setup(thread)
@@ -21,10 +33,32 @@ function setup(thread)
 end
 
 local cb_path, limit
-local queue, qhead, qtail = {}, 1, 0
-local fixed -- RunAlumno, CodSence, CodigoCurso, LineaCapacitacion: the same for every attempt
+local queue, queue_run, qhead, qtail = {}, {}, 1, 0
+local fixed -- CodSence, CodigoCurso, LineaCapacitacion: the same for every attempt
 local cookie_path, cookie_file, recorded, finished, posted = nil, nil, 0, false, 0
-gates, completed, rejected, other = 0, 0, 0, 0
+local run_next, run_last -- this thread's next RUN number, and its last one
+local get_a, get_b, get_c -- a gate request: get_a .. RUN .. get_b .. RUN .. get_c
+gates, completed, rejected, other, unmatched = 0, 0, 0, 0, 0
+
+-- The modulo-11 check digit of a RUN number (t/lib/SenceTest.pm run_of, chaos.d/fill.lua).
+local function dv(num)
+   local s, m = 0, 2
+   while num > 0 do
+      s = s + (num % 10) * m
+      num = math.floor(num / 10)
+      m = (m == 7) and 2 or (m + 1)
+   end
+   local r = 11 - s % 11
+   if r == 11 then return "0" elseif r == 10 then return "K" end
+   return tostring(r)
+end
+
+local function headers(extra)
+   local h = {}
+   for k, v in pairs(wrk.headers) do h[k] = v end
+   for k, v in pairs(extra or {}) do h[k] = v end
+   return h
+end
 
 function init(args)
    cb_path = args[1] or "/sence/retoma"
@@ -43,6 +77,21 @@ function init(args)
       cookie_path = args[3] .. "." .. (thread_no or 0)
       cookie_file = assert(io.open(cookie_path, "w"))
    end
+   local first = tonumber(args[4] or "") or 20000000
+   local stride = tonumber(args[5] or "") or 10000000
+   run_next = first + (thread_no or 0) * stride + 1
+   run_last = run_next + stride - 2
+   assert(run_last <= 99999999, "login.lua: RUN numbers beyond 8 digits")
+   -- the gate request, prebuilt around two placeholders (header order is wrk.format's)
+   local h = headers()
+   for k in pairs(h) do
+      if string.lower(k) == "x-bench-run" or string.lower(k) == "cookie" then h[k] = nil end
+   end
+   h["X-Bench-Run"] = "\1RUN\1"
+   local path = wrk.path .. (string.find(wrk.path, "?", 1, true) and "&" or "?")
+      .. "bench_run=\1RUN\1"
+   get_a, get_b, get_c = string.match(wrk.format("GET", path, h), "^(.-)\1RUN\1(.-)\1RUN\1(.*)$")
+   assert(get_c, "login.lua: cannot build the gate request")
 end
 
 local function esc(s)
@@ -55,21 +104,20 @@ local function field(body, name)
    return string.match(body, 'name="' .. name .. '" value="([^"]*)"')
 end
 
-local function headers(extra)
-   local h = {}
-   for k, v in pairs(wrk.headers) do h[k] = v end
-   for k, v in pairs(extra or {}) do h[k] = v end
-   return h
+-- A response header, whatever the case of its name, or nil.
+local function header(hdrs, name)
+   local v = hdrs[name]
+   if v then return v end
+   name = string.lower(name)
+   for k, v2 in pairs(hdrs) do
+      if string.lower(k) == name then return v2 end
+   end
+   return nil
 end
 
 -- "sence_<hex>=<id>" from the answer's Set-Cookie header(s), or nil.
 local function session_cookie(hdrs)
-   local sc = hdrs["Set-Cookie"]
-   if not sc then
-      for k, v in pairs(hdrs) do
-         if string.lower(k) == "set-cookie" then sc = v break end
-      end
-   end
+   local sc = header(hdrs, "Set-Cookie")
    return sc and string.match(sc, "(sence_%x+=[^;,%s]+)")
 end
 
@@ -90,14 +138,19 @@ local post_headers
 function request()
    if qtail >= qhead and posted < limit then
       posted = posted + 1
-      local id = queue[qhead]
-      queue[qhead] = nil
+      local id, run = queue[qhead], queue_run[qhead]
+      queue[qhead], queue_run[qhead] = nil, nil
       qhead = qhead + 1
-      local body = "IdSesionAlumno=" .. esc(id) .. fixed .. "&IdSesionSence=BENCH" .. qhead
+      local body = "IdSesionAlumno=" .. esc(id) .. "&RunAlumno=" .. esc(run) .. fixed
+         .. "&IdSesionSence=BENCH" .. qhead
          .. "&FechaHora=2026-01-01+10%3A00%3A00&ZonaHoraria=America%2FSantiago"
+      post_headers["X-Bench-Run"] = run
       return wrk.format("POST", cb_path, post_headers, body)
    end
-   return wrk.format("GET", nil, headers())
+   local num = run_next
+   if num < run_last then run_next = num + 1 end -- (never reached in a run of the bench)
+   local run = num .. "-" .. dv(num)
+   return get_a .. run .. get_b .. run .. get_c
 end
 
 function response(status, hdrs, body)
@@ -105,9 +158,13 @@ function response(status, hdrs, body)
       completed = completed + 1
       if cookie_file and recorded < limit then
          local c = session_cookie(hdrs)
-         if c then
-            cookie_file:write(c, "\n")
+         local loc = header(hdrs, "Location")
+         local run = loc and string.match(loc, "[?&]bench_run=([%dkK%-]+)")
+         if c and run then
+            cookie_file:write(run, "\t", c, "\n")
             recorded = recorded + 1
+         else
+            unmatched = unmatched + 1
          end
       end
       if completed >= limit then
@@ -122,18 +179,21 @@ function response(status, hdrs, body)
       end
    elseif status == 200 and body then
       local id = field(body, "IdSesionAlumno")
-      if id then
+      local run = id and field(body, "RunAlumno")
+      if run then
          gates = gates + 1
          if not fixed then
-            fixed = "&RunAlumno=" .. esc(field(body, "RunAlumno") or "")
-               .. "&CodSence=" .. esc(field(body, "CodSence") or "")
+            fixed = "&CodSence=" .. esc(field(body, "CodSence") or "")
                .. "&CodigoCurso=" .. esc(field(body, "CodigoCurso") or "")
                .. "&LineaCapacitacion=" .. esc(field(body, "LineaCapacitacion") or "")
             post_headers = headers({ ["Content-Type"] = "application/x-www-form-urlencoded" })
-            post_headers["Cookie"] = nil
+            for k in pairs(post_headers) do
+               local lk = string.lower(k)
+               if lk == "cookie" or lk == "x-bench-run" then post_headers[k] = nil end
+            end
          end
          qtail = qtail + 1
-         queue[qtail] = id
+         queue[qtail], queue_run[qtail] = id, run
       else
          other = other + 1
       end
@@ -143,15 +203,16 @@ function response(status, hdrs, body)
 end
 
 function done(summary, latency, requests)
-   local g, c, r, o = 0, 0, 0, 0
+   local g, c, r, o, u = 0, 0, 0, 0, 0
    for _, t in ipairs(threads) do
       g = g + t:get("gates")
       c = c + t:get("completed")
       r = r + t:get("rejected")
       o = o + t:get("other")
+      u = u + t:get("unmatched")
    end
-   io.write(string.format("LOGINSTAT gates=%d completed=%d rejected=%d other=%d requests=%d "
-                             .. "duration_us=%d p50_us=%d p99_us=%d\n",
-                          g, c, r, o, summary.requests, summary.duration,
+   io.write(string.format("LOGINSTAT gates=%d completed=%d rejected=%d other=%d unmatched=%d "
+                             .. "requests=%d duration_us=%d p50_us=%d p99_us=%d\n",
+                          g, c, r, o, u, summary.requests, summary.duration,
                           latency:percentile(50), latency:percentile(99)))
 end

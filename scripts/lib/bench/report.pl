@@ -19,7 +19,8 @@
 #   login    callbacks RUN LOGINSTAT...      success callbacks completed per second; RUN is
 #                                            "first" (the 1,000 logins of the 1k phase) or
 #                                            "fill" (up to 100,000 sessions): the rates are
-#                                            the fill run's
+#                                            the fill run's (each login a participant of its
+#                                            own: login.lua)
 # facts of the store phases: sessions_few/sessions_many (wanted), rotated_1k/rotated_100k
 # (cookies rotated over), live_1k/live_100k and attempts_1k/attempts_100k (the store, from
 # the status page, before measuring).
@@ -212,6 +213,11 @@ if (my $c = $login{callbacks}) {
     $bad += $_->{rejected} + $_->{other} for @$c;
     $lp{callbacks_rejected} = $bad;
     push @problems, "login: $bad callbacks rejected or unexpected answers" if $bad;
+    # a completed login whose RUN or cookie the 303 did not show (login.lua's unmatched)
+    my $unmatched = 0;
+    $unmatched += $_->{unmatched} // 0 for @$c;
+    $lp{callbacks_unmatched} = $unmatched;
+    push @problems, "login: $unmatched completed logins without their RUN or cookie" if $unmatched;
     push @problems, 'login: no callback completed' unless $lp{callbacks_completed};
 }
 else { push @problems, 'login: callbacks not measured' }

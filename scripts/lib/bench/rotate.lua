@@ -3,11 +3,14 @@
 -- instead of repeating one. The same script serves the ungated URL, so that wrk's own cost
 -- per request is the same for both.
 --   wrk ... URL -- COOKIE_FILE [THREADS [warm DONE_PREFIX MARKER]]
--- COOKIE_FILE: one "name=value" cookie a line. THREADS: wrk's -t. Thread k starts at line
--- k*N/THREADS + 1 and walks the list in order, wrapping. Each request has the headers given
--- with -H, and a Cookie header with the cookie (after the -H Cookie value, if any). The
--- request strings are built in init(), before wrk starts its clock: a request costs wrk one
--- table read, whatever the number of cookies.
+-- COOKIE_FILE: one session a line, "RUN<TAB>name=value" (login.lua's files: each session is
+-- a participant of its own, and the gate honours a cookie only for the RUN that made it), or
+-- just "name=value" (then the RUN is the -H X-Bench-Run value). THREADS: wrk's -t. Thread k
+-- starts at line k*N/THREADS + 1 and walks the list in order, wrapping. Each request has the
+-- headers given with -H, X-Bench-Run with the line's RUN, and a Cookie header with the
+-- cookie (after the -H Cookie value, if any). The request strings are built in init(),
+-- before wrk starts its clock: a request costs wrk one table read, whatever the number of
+-- cookies.
 -- warm: each thread sends its own share of the list (lines k*N/T+1 .. (k+1)*N/T) once, checks
 -- each answer (status 200 and MARKER in the body), then creates DONE_PREFIX.k.done and stops
 -- (scripts/bench stops wrk once every thread has). It shows the one-time "session started"
@@ -28,18 +31,27 @@ function init(args)
    local path = assert(args[1], "rotate.lua: no cookie file")
    local nthreads = tonumber(args[2] or "1") or 1
    local k = thread_no or 0
-   local h, cookie = {}, nil
+   local h, cookie, run = {}, nil, nil
    for name, v in pairs(wrk.headers) do
-      if string.lower(name) == "cookie" then cookie = v else h[name] = v end
+      local l = string.lower(name)
+      if l == "cookie" then cookie = v elseif l == "x-bench-run" then run = v else h[name] = v end
    end
-   -- one wrk.format with a placeholder, then prefix .. cookie .. suffix per cookie
-   local mark = "\1ROTATE-COOKIE\1"
-   h["Cookie"] = cookie and (cookie .. "; " .. mark) or mark
-   local prefix, suffix = string.match(wrk.format(nil, nil, h), "^(.-)\1ROTATE%-COOKIE\1(.*)$")
+   -- one wrk.format with two placeholders, then the three parts around RUN and cookie
+   h["Cookie"] = cookie and (cookie .. "; \2") or "\2"
+   h["X-Bench-Run"] = "\1"
+   local t = wrk.format(nil, nil, h)
+   local p1, m1, p2, m2, p3 = string.match(t, "^([^\1\2]*)([\1\2])([^\1\2]*)([\1\2])(.*)$")
+   assert(p3 and m1 ~= m2, "rotate.lua: cannot build the requests")
    for line in io.lines(path) do
-      if string.find(line, "=", 2, true) then
+      local r, ck = string.match(line, "^([^\t]*)\t(.*)$")
+      if not r then r, ck = run, line end
+      if r and string.find(ck, "=", 2, true) then
          n = n + 1
-         reqs[n] = prefix .. line .. suffix
+         if m1 == "\1" then
+            reqs[n] = p1 .. r .. p2 .. ck .. p3
+         else
+            reqs[n] = p1 .. ck .. p2 .. r .. p3
+         end
       end
    end
    assert(n > 0, "rotate.lua: no cookie in " .. path)

@@ -166,10 +166,8 @@ static int start_session(request_rec *r, const sence_record_t *attempt, const se
     s.flags = SENCE_FLAG_NOTICE;
     if ((rv = sence_store_put(sence_store(), SENCE_KIND_SESSION, &s, now)) != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, SLOG(3002) "cannot store the session");
-        return sence_page_message(r, HTTP_SERVICE_UNAVAILABLE, "Servicio no disponible",
-                                  "Su sesión SENCE se inició, pero no pudimos guardarla. "
-                                  "Vuelva a abrir el curso.",
-                                  NULL, NULL);
+        return sence_page_unavailable(r, "Su sesión SENCE se inició, pero no pudimos guardarla. "
+                                         "Vuelva a abrir el curso.");
     }
     ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, r,
                   SLOG(3003) "SENCE session started: RUN %s CodSence '%s' CodigoCurso '%s' "

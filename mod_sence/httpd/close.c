@@ -29,10 +29,8 @@ int sence_close_page(request_rec *r, const sence_dir_conf_t *d, const sence_reco
     attempt.expires = now + sence_login_timeout(d);
     if ((rv = sence_store_put(sence_store(), SENCE_KIND_ATTEMPT, &attempt, now)) != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, SLOG(6001) "cannot record a close attempt");
-        return sence_page_message(r, HTTP_SERVICE_UNAVAILABLE, "Servicio no disponible",
-                                  "No pudimos preparar el cierre de sesión SENCE. Intente "
-                                  "nuevamente en unos minutos.",
-                                  NULL, NULL);
+        return sence_page_unavailable(r, "No pudimos preparar el cierre de sesión SENCE. Intente "
+                                         "nuevamente en unos minutos.");
     }
     req = sence_request_for(d, &attempt, sc->url_close, sc->url_close_error);
     req.id_sence = session->id_sence;

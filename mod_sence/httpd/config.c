@@ -459,9 +459,14 @@ sence_dir_conf_t *sence_section_effective(apr_pool_t *p, server_rec *s, const se
     return sence_merge_dir_conf(p, d, me->conf);
 }
 
+sence_env_t sence_effective_env(const sence_dir_conf_t *d)
+{
+    return d->env == SENCE_ENV_PRODUCTION ? SENCE_ENV_PRODUCTION : SENCE_ENV_TEST;
+}
+
 static const char *check_section(apr_pool_t *p, server_rec *s, const sence_dir_conf_t *d)
 {
-    sence_env_t env = d->env == SENCE_ENV_PRODUCTION ? SENCE_ENV_PRODUCTION : SENCE_ENV_TEST;
+    sence_env_t env = sence_effective_env(d);
     const char *why;
 
     if (!d->rut_otec)

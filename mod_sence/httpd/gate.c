@@ -35,7 +35,7 @@ static const char *eval_value(request_rec *r, const sence_value_t *v, const char
 static sence_who_t identify(request_rec *r, const sence_dir_conf_t *d, sence_participant_t *p,
                             const char **reason, int *has_session, sence_record_t *session)
 {
-    sence_env_t env = d->env == SENCE_ENV_PRODUCTION ? SENCE_ENV_PRODUCTION : SENCE_ENV_TEST;
+    sence_env_t env = sence_effective_env(d);
     const char *err = NULL, *raw;
     sence_run_status_t st;
 
@@ -127,10 +127,8 @@ static int refuse(request_rec *r, sence_who_t st, const char *reason)
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       SLOG(2008) "%s refused: the LMS database did not answer (fail closed)",
                       r->uri);
-        return sence_page_message(r, HTTP_SERVICE_UNAVAILABLE, "Servicio no disponible",
-                                  "No pudimos verificar su acceso al curso en este momento. "
-                                  "Intente nuevamente en unos minutos.",
-                                  NULL, NULL);
+        return sence_page_unavailable(r, "No pudimos verificar su acceso al curso en este momento. "
+                                         "Intente nuevamente en unos minutos.");
     case SENCE_WHO_TOO_LARGE:
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
                       SLOG(2009) "%s refused: body larger than SenceMoodleMaxBody names no course "
@@ -352,10 +350,9 @@ static int send_to_sence(request_rec *r, const sence_dir_conf_t *d, const sence_
     rec.issuer = sence_issuer(sc->public_url);
     if ((rv = sence_store_put(sence_store(), SENCE_KIND_ATTEMPT, &rec, now)) != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, SLOG(2004) "cannot record a login attempt");
-        return sence_page_message(r, HTTP_SERVICE_UNAVAILABLE, "Servicio no disponible",
-                                  "No pudimos preparar el registro de asistencia SENCE. Intente "
-                                  "nuevamente en unos minutos.",
-                                  NULL, NULL);
+        return sence_page_unavailable(
+            r, "No pudimos preparar el registro de asistencia SENCE. Intente "
+               "nuevamente en unos minutos.");
     }
     req = sence_request_for(d, &rec, sc->url_retoma, sc->url_error);
     {

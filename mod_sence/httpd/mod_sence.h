@@ -116,6 +116,8 @@ void *sence_create_srv_conf(apr_pool_t *p, server_rec *s);
 void *sence_merge_srv_conf(apr_pool_t *p, void *basev, void *addv);
 int sence_check_config(apr_pool_t *p, server_rec *s);
 void sence_config_remember(cmd_parms *cmd, sence_dir_conf_t *d);
+/* The environment a section uses: production only when set so, else test. */
+sence_env_t sence_effective_env(const sence_dir_conf_t *d);
 /* What requests to a section see after merging (approximated for regex sections). */
 sence_dir_conf_t *sence_section_effective(apr_pool_t *p, server_rec *s, const sence_section_t *sec);
 const char *sence_callback_path(const sence_srv_conf_t *sc);
@@ -185,6 +187,9 @@ int sence_callback_handler(request_rec *r);
 /* page.c: participant-facing pages, in Spanish */
 int sence_page_gate(request_rec *r, const char *action, apr_array_header_t *fields, sence_env_t env,
                     const char *name);
+/* 503 "Servicio no disponible" with text: the store or the LMS database failed (logged by the
+ * caller, with its own tag). */
+int sence_page_unavailable(request_rec *r, const char *text);
 int sence_page_message(request_rec *r, int status, const char *title, const char *text,
                        const char *link, const char *link_text);
 int sence_page_close(request_rec *r, const char *action, apr_array_header_t *fields,

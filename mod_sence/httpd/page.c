@@ -104,6 +104,12 @@ int sence_page_close(request_rec *r, const char *action, apr_array_header_t *fie
                      action, fields, "Cerrar sesión en SENCE", 0, env, NULL);
 }
 
+int sence_page_unavailable(request_rec *r, const char *text)
+{
+    return sence_page_message(r, HTTP_SERVICE_UNAVAILABLE, "Servicio no disponible", text, NULL,
+                              NULL);
+}
+
 int sence_page_message(request_rec *r, int status, const char *title, const char *text,
                        const char *link, const char *link_text)
 {

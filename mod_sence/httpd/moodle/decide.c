@@ -145,7 +145,7 @@ sence_who_t sence_moodle_identify(request_rec *r, const sence_dir_conf_t *d,
                                   sence_participant_t *who, const char **reason, int *has_session,
                                   sence_record_t *session)
 {
-    sence_env_t env = d->env == SENCE_ENV_PRODUCTION ? SENCE_ENV_PRODUCTION : SENCE_ENV_TEST;
+    sence_env_t env = sence_effective_env(d);
     apr_array_header_t *required = apr_array_make(r->pool, 2, sizeof(const gcourse_t *));
     apr_array_header_t *lacking = apr_array_make(r->pool, 2, sizeof(apr_int64_t));
     apr_array_header_t *lacking_who = apr_array_make(r->pool, 2, sizeof(sence_participant_t));

@@ -207,7 +207,7 @@ int sence_moodle_check(apr_pool_t *p, server_rec *s, const sence_dir_conf_t *d, 
     for (hi = apr_hash_first(p, sc->moodle.courses); hi; hi = apr_hash_next(hi)) {
         const sence_moodle_course_t *c = apr_hash_this_val(hi);
         int linea = c->linea ? c->linea : d->linea;
-        sence_env_t env = d->env == SENCE_ENV_PRODUCTION ? SENCE_ENV_PRODUCTION : SENCE_ENV_TEST;
+        sence_env_t env = sence_effective_env(d);
         const char *bad;
         if (!linea)
             bad = "no training line: add it to SenceMoodleCourse or set SenceLinea";

@@ -1,5 +1,6 @@
 /* The URIs under SenceCallbackPath: SENCE's success and error callbacks, and page assets. */
 #include "mod_sence.h"
+#include "request.h"
 
 #include <http_core.h>
 #include <http_protocol.h>

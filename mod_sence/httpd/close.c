@@ -2,6 +2,8 @@
  * gate at a gated URL with ?sence_cerrar=1, whose button POSTs SENCE's CerrarSesion form. The
  * callbacks that follow are answered by callback.c. */
 #include "mod_sence.h"
+#include "attempt.h"
+#include "request.h"
 
 #include <http_protocol.h>
 #include <apr_strings.h>

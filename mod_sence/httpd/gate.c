@@ -1,18 +1,14 @@
 /* The access decision: a live SENCE session for this participant and course, or the gate. */
 #include "mod_sence.h"
 #include "moodle/policy.h"
+#include "attempt.h"
+#include "identity.h"
+#include "request.h"
 
 #include <http_core.h>
 #include <http_protocol.h>
 #include <http_request.h>
 #include <apr_strings.h>
-
-static request_rec *root_request(request_rec *r)
-{
-    while (r->main || r->prev)
-        r = r->main ? r->main : r->prev;
-    return r;
-}
 
 static int is_callback_uri(request_rec *r)
 {
@@ -23,63 +19,6 @@ static int is_callback_uri(request_rec *r)
     return strncmp(r->uri, cb, n) == 0 && (r->uri[n] == '/' || r->uri[n] == '\0');
 }
 
-static const char *eval_value(request_rec *r, const sence_value_t *v, const char **err)
-{
-    if (v->expr)
-        return ap_expr_str_exec(r, v->expr, err);
-    return v->literal ? v->literal : "";
-}
-
-/* Works out who the participant is and which course this is; reason says why not. */
-/* *has_session: set in Moodle mode, which looks the sessions up while deciding; else -1. */
-static sence_who_t identify(request_rec *r, const sence_dir_conf_t *d, sence_participant_t *p,
-                            const char **reason, int *has_session, sence_record_t *session)
-{
-    sence_env_t env = sence_effective_env(d);
-    const char *err = NULL, *raw;
-    sence_run_status_t st;
-
-    if (!d->token || !d->rut_otec) {
-        *reason = "SenceRutOtec and SenceToken are required";
-        return SENCE_WHO_CONFIG;
-    }
-    p->subject = "";
-    if (d->moodle.enabled == 1) {
-        sence_who_t mst = sence_moodle_identify(r, d, p, reason, has_session, session);
-        /* stored in a fixed-size record: compare what is stored */
-        if (p->subject && strlen(p->subject) >= sizeof(((sence_record_t *)NULL)->subject))
-            p->subject =
-                apr_pstrndup(r->pool, p->subject, sizeof(((sence_record_t *)NULL)->subject) - 1);
-        return mst;
-    }
-    if (!d->linea) {
-        *reason = "SenceLinea is required";
-        return SENCE_WHO_CONFIG;
-    }
-    raw = d->run ? ap_expr_str_exec(r, d->run, &err) : r->user;
-    if (err) {
-        *reason = apr_pstrcat(r->pool, "SenceRun: ", err, NULL);
-        return SENCE_WHO_CONFIG;
-    }
-    if ((st = sence_run_normalize(raw, p->run)) != SENCE_RUN_OK) {
-        *reason = apr_psprintf(r->pool, "participant RUN '%s' is %s", raw ? raw : "",
-                               sence_run_status_text(st));
-        return st == SENCE_RUN_EMPTY ? SENCE_WHO_NO_RUN : SENCE_WHO_BAD_RUN;
-    }
-    p->linea = d->linea;
-    p->cod_sence = eval_value(r, &d->cod_sence, &err);
-    if (!err)
-        p->codigo_curso = eval_value(r, &d->codigo_curso, &err);
-    if (err) {
-        *reason = apr_pstrcat(r->pool, "SenceCodSence/SenceCodigoCurso: ", err, NULL);
-        return SENCE_WHO_CONFIG;
-    }
-    if ((*reason = sence_check_cod_sence(p->cod_sence, p->linea, env)) != NULL ||
-        (*reason = sence_check_codigo_curso(p->codigo_curso, env)) != NULL)
-        return d->cod_sence.expr || d->codigo_curso.expr ? SENCE_WHO_NO_COURSE : SENCE_WHO_CONFIG;
-    return SENCE_WHO_OK;
-}
-
 typedef struct {
     sence_who_t st;
     const char *reason;
@@ -88,7 +27,7 @@ typedef struct {
     sence_record_t session;
 } identity_t;
 
-/* identify() and the session lookup once per request: fixups reuse the access phase's. */
+/* sence_identify() and the session lookup once per request: fixups reuse the access phase's. */
 static identity_t *identity(request_rec *r, const sence_dir_conf_t *d)
 {
     identity_t *id = ap_get_module_config(r->request_config, &sence_module);
@@ -96,7 +35,7 @@ static identity_t *identity(request_rec *r, const sence_dir_conf_t *d)
     if (!id) {
         id = apr_pcalloc(r->pool, sizeof(*id));
         id->has_session = -1;
-        id->st = identify(r, d, &id->who, &id->reason, &id->has_session, &id->session);
+        id->st = sence_identify(r, d, &id->who, &id->reason, &id->has_session, &id->session);
         if (id->st == SENCE_WHO_OK && id->has_session < 0)
             id->has_session = sence_gate_session(r, &id->who, &id->session);
         ap_set_module_config(r->request_config, &sence_module, id);
@@ -168,44 +107,6 @@ static int refuse(request_rec *r, sence_who_t st, const char *reason)
     }
 }
 
-/* The session id in the course cookie, if the browser sent exactly one (in any of its Cookie
- * headers; cookies separated by ';' or ','). Copied into id, which holds an id or nothing. */
-static int course_cookie(request_rec *r, const char *name, char id[SENCE_ID_LEN + 1])
-{
-    const apr_array_header_t *h = apr_table_elts(r->headers_in);
-    const apr_table_entry_t *e = (const apr_table_entry_t *)h->elts;
-    const char *val = NULL, *v;
-    apr_size_t len = 0, l;
-    int i, found = 0;
-
-    for (i = 0; i < h->nelts; i++) {
-        if (!e[i].key || strcasecmp(e[i].key, "Cookie") != 0)
-            continue;
-        switch (sence_cookie_find(e[i].val, name, ";,", &v, &l)) {
-        case 2:
-            found = 2;
-            break;
-        case 1:
-            if (found && (l != len || memcmp(v, val, l) != 0))
-                found = 2;
-            else if (!found)
-                found = 1, val = v, len = l;
-            break;
-        }
-    }
-    if (found == 2) {
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
-                      SLOG(2012) "cookie %s sent more than once with different values: ignored",
-                      name);
-        return 0;
-    }
-    if (found != 1 || len != SENCE_ID_LEN)
-        return 0;
-    memcpy(id, val, SENCE_ID_LEN);
-    id[SENCE_ID_LEN] = '\0';
-    return 1;
-}
-
 /* The live session this browser holds for the participant's course, if any. The subject is
  * compared as the fixed-size record stores it. */
 int sence_gate_session(request_rec *r, const sence_participant_t *p, sence_record_t *rec)
@@ -214,7 +115,7 @@ int sence_gate_session(request_rec *r, const sence_participant_t *p, sence_recor
     char name[SENCE_COOKIE_NAME_SIZE], id[SENCE_ID_LEN + 1], subject[sizeof(rec->subject)];
 
     sence_cookie_name(name, p->cod_sence, p->codigo_curso, p->linea);
-    if (!course_cookie(r, name, id))
+    if (!sence_request_course_cookie(r, name, id))
         return 0;
     if (sence_store_get_head(sence_store(), SENCE_KIND_SESSION, id, apr_time_now(), rec) !=
         APR_SUCCESS)
@@ -238,23 +139,11 @@ int sence_gate_session(request_rec *r, const sence_participant_t *p, sence_recor
            strcmp(rec->codigo_curso, p->codigo_curso) == 0 && rec->linea == p->linea;
 }
 
-/* A HEAD, or a browser's prefetch (Sec-Purpose, or the older Purpose/X-Moz): nobody is
- * there to be sent to SENCE, so neither a login nor a close attempt is opened. */
-static int speculative(request_rec *r)
-{
-    const char *h;
-
-    if (r->header_only)
-        return 1;
-    return ((h = apr_table_get(r->headers_in, "Sec-Purpose")) && ap_strcasestr(h, "prefetch")) ||
-           ((h = apr_table_get(r->headers_in, "Purpose")) && ap_strcasestr(h, "prefetch")) ||
-           ((h = apr_table_get(r->headers_in, "X-Moz")) && ap_strcasestr(h, "prefetch"));
-}
-
 static int close_requested(request_rec *r, const sence_dir_conf_t *d)
 {
-    return d->close_session == 1 && !r->main && r->method_number == M_GET && !speculative(r) &&
-           r->args && sence_query_get(r->pool, r->args, "sence_cerrar") != NULL;
+    return d->close_session == 1 && !r->main && r->method_number == M_GET &&
+           !sence_request_speculative(r) && r->args &&
+           sence_query_get(r->pool, r->args, "sence_cerrar") != NULL;
 }
 
 /* Lets the request through, with the session-started notice and the SENCE bar on pages. */
@@ -262,7 +151,7 @@ static int pass(request_rec *r, const sence_dir_conf_t *d, const sence_record_t 
 {
     int bar = d->close_session == 1 && d->banner != 0;
 
-    apr_table_setn(root_request(r)->notes, SENCE_NOTE_PASSED, "1");
+    apr_table_setn(sence_root_request(r)->notes, SENCE_NOTE_PASSED, "1");
     apr_table_setn(r->notes, SENCE_NOTE_PASSED, "1");
     if (session && !r->main && r->method_number == M_GET &&
         (bar || (session->flags & SENCE_FLAG_NOTICE)))
@@ -270,113 +159,12 @@ static int pass(request_rec *r, const sence_dir_conf_t *d, const sence_record_t 
     return DECLINED;
 }
 
-/* XHR, fetch() and subresources cannot follow a form to SENCE: they get a status. */
-static int wants_page(request_rec *r)
-{
-    const char *xrw = apr_table_get(r->headers_in, "X-Requested-With");
-    const char *mode = apr_table_get(r->headers_in, "Sec-Fetch-Mode");
-    const char *accept = apr_table_get(r->headers_in, "Accept");
-
-    if (xrw && !strcasecmp(xrw, "XMLHttpRequest"))
-        return 0;
-    if (mode && strcasecmp(mode, "navigate") != 0)
-        return 0;
-    if (accept && ap_strcasestr(accept, "application/json") && !ap_strcasestr(accept, "text/html"))
-        return 0;
-    return 1;
-}
-
-/* The URL the browser asked for, as a local path and query from the request line, still
- * %-encoded as it came (sence_local_url_of): never a host, a backslash or a control byte, so
- * returning there after SENCE can be neither an open redirect nor a broken header. A URL that
- * is not so (or too long to store) gives the section's own path, or "/". */
-const char *sence_local_url(request_rec *r)
-{
-    const sence_dir_conf_t *d = ap_get_module_config(r->per_dir_config, &sence_module);
-    const char *home = d && d->home ? d->home : "/";
-
-    return sence_local_url_of(r->pool, root_request(r)->unparsed_uri, SENCE_MAX_STORED_URL, home);
-}
-
-/* url with one more query parameter. */
-const char *sence_url_with(apr_pool_t *p, const char *url, const char *param)
-{
-    return apr_pstrcat(p, url, strchr(url, '?') ? "&" : "?", param, NULL);
-}
-
-static void remember_url(request_rec *r, sence_record_t *rec)
-{
-    sence_strlcpy(rec->url, sence_local_url(r), sizeof(rec->url));
-}
-
-/* SENCE's form for an attempt just stored: the OTEC from the configuration, the rest from
- * the attempt. */
-sence_request_t sence_request_for(const sence_dir_conf_t *d, const sence_record_t *attempt,
-                                  const char *url_retoma, const char *url_error)
-{
-    sence_request_t req;
-
-    memset(&req, 0, sizeof(req));
-    req.rut_otec = d->rut_otec;
-    req.token = d->token;
-    req.cod_sence = attempt->cod_sence;
-    req.codigo_curso = attempt->codigo_curso;
-    req.linea = attempt->linea;
-    req.run = attempt->run;
-    req.id_alumno = attempt->id;
-    req.url_retoma = url_retoma;
-    req.url_error = url_error;
-    return req;
-}
-
-static int send_to_sence(request_rec *r, const sence_dir_conf_t *d, const sence_participant_t *p)
-{
-    sence_srv_conf_t *sc = ap_get_module_config(r->server->module_config, &sence_module);
-    apr_time_t now = apr_time_now();
-    sence_record_t rec;
-    sence_request_t req;
-    apr_status_t rv;
-
-    memset(&rec, 0, sizeof(rec));
-    memcpy(rec.run, p->run, sizeof(rec.run));
-    sence_strlcpy(rec.subject, p->subject, sizeof(rec.subject));
-    sence_strlcpy(rec.cod_sence, p->cod_sence, sizeof(rec.cod_sence));
-    sence_strlcpy(rec.codigo_curso, p->codigo_curso, sizeof(rec.codigo_curso));
-    rec.linea = p->linea;
-    remember_url(r, &rec);
-    rec.created = now;
-    rec.expires = now + sence_login_timeout(d);
-    rec.lifetime = sence_lifetime(d);
-    rec.issuer = sence_issuer(sc->public_url);
-    if ((rv = sence_store_put(sence_store(), SENCE_KIND_ATTEMPT, &rec, now)) != APR_SUCCESS) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, SLOG(2004) "cannot record a login attempt");
-        return sence_page_unavailable(
-            r, "No pudimos preparar el registro de asistencia SENCE. Intente "
-               "nuevamente en unos minutos.");
-    }
-    req = sence_request_for(d, &rec, sc->url_retoma, sc->url_error);
-    {
-        sence_event_t e;
-        memset(&e, 0, sizeof(e));
-        e.ev = SENCE_EV_LOGIN_SENT;
-        e.rec = &rec;
-        sence_journal(r, &e);
-    }
-    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
-                  SLOG(2005) "RUN %s sent to SENCE for CodSence '%s' CodigoCurso '%s' linea %d "
-                             "(attempt %.6s...)",
-                  p->run, p->cod_sence, p->codigo_curso, p->linea, rec.id);
-    return sence_page_gate(
-        r, apr_pstrcat(r->pool, sence_base_url(d->env, d->endpoint), SENCE_PATH_START, NULL),
-        sence_rce_fields(r->pool, &req), d->env, p->fullname);
-}
-
 /* A request whose first request passed needs no second decision, but in Moodle mode an
  * internal redirect (a per-directory RewriteRule, an ErrorDocument) runs another script,
  * which is decided on its own. */
 static int passed_before(request_rec *r, const sence_dir_conf_t *d)
 {
-    if (!apr_table_get(root_request(r)->notes, SENCE_NOTE_PASSED))
+    if (!apr_table_get(sence_root_request(r)->notes, SENCE_NOTE_PASSED))
         return 0;
     return !(d->moodle.enabled == 1 && r->prev && !r->main &&
              !apr_table_get(r->notes, SENCE_NOTE_PASSED));
@@ -420,12 +208,12 @@ int sence_gate_deny(request_rec *r, const sence_dir_conf_t *d, const sence_parti
         return sence_page_json(r, HTTP_FORBIDDEN, "sence_browser_required",
                                "Este curso registra asistencia SENCE: ábralo en el navegador.");
     }
-    if (!wants_page(r) || r->method_number != M_GET) {
+    if (!sence_request_wants_page(r) || r->method_number != M_GET) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                       SLOG(2006) "%s %s refused: RUN %s has no SENCE session", r->method, r->uri,
                       p->run);
         /* XHR and fetch() get a status their script can act on; a form post, a page */
-        if (!wants_page(r))
+        if (!sence_request_wants_page(r))
             return sence_page_json(r, HTTP_UNAUTHORIZED, "sence_session_required",
                                    "Debe iniciar sesión en SENCE.");
         return sence_page_message(r, HTTP_FORBIDDEN, "Sesión SENCE requerida",
@@ -433,7 +221,7 @@ int sence_gate_deny(request_rec *r, const sence_dir_conf_t *d, const sence_parti
                                   "abrir el curso.",
                                   NULL, NULL);
     }
-    if (speculative(r)) {
+    if (sence_request_speculative(r)) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
                       SLOG(2015) "%s %s: a HEAD or prefetch of a gated page; no login attempt",
                       r->method, r->uri);
@@ -442,7 +230,7 @@ int sence_gate_deny(request_rec *r, const sence_dir_conf_t *d, const sence_parti
                                   "para iniciar su sesión SENCE.",
                                   NULL, NULL);
     }
-    return send_to_sence(r, d, p);
+    return sence_attempt_login(r, d, p);
 }
 
 static const sence_dir_conf_t *gated(request_rec *r)

@@ -124,15 +124,9 @@ const char *sence_callback_path(const sence_srv_conf_t *sc);
 apr_interval_time_t sence_lifetime(const sence_dir_conf_t *d);
 apr_interval_time_t sence_login_timeout(const sence_dir_conf_t *d);
 
-/* mod_sence.c: the store of this generation */
-
 /* gate.c */
 int sence_gate_access(request_rec *r);
 int sence_gate_fixups(request_rec *r);
-const char *sence_local_url(request_rec *r);
-sence_request_t sence_request_for(const sence_dir_conf_t *d, const sence_record_t *attempt,
-                                  const char *url_retoma, const char *url_error);
-const char *sence_url_with(apr_pool_t *p, const char *url, const char *param);
 /* Does this browser hold a live session for p's course (rec: its head)? */
 int sence_gate_session(request_rec *r, const sence_participant_t *p, sence_record_t *rec);
 /* What a participant without a session gets: the gate page (GET navigations), else a

@@ -3,6 +3,7 @@
  * nothing is buffered, and it gives up (adding nothing) if <body> is not found early or is
  * split across buckets. */
 #include "mod_sence.h"
+#include "request.h"
 
 #include <http_protocol.h>
 #include <apr_strings.h>

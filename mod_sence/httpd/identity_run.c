@@ -1,0 +1,63 @@
+/* Who the participant is and which course a request is for: from SenceRun and the
+ * section's codes, or, in Moodle mode, from Moodle (moodle/decide.c). */
+#include "mod_sence.h"
+#include "identity.h"
+
+#include <apr_strings.h>
+
+static const char *eval_value(request_rec *r, const sence_value_t *v, const char **err)
+{
+    if (v->expr)
+        return ap_expr_str_exec(r, v->expr, err);
+    return v->literal ? v->literal : "";
+}
+
+/* Works out who the participant is and which course this is; reason says why not. */
+/* *has_session: set in Moodle mode, which looks the sessions up while deciding; else -1. */
+sence_who_t sence_identify(request_rec *r, const sence_dir_conf_t *d, sence_participant_t *p,
+                           const char **reason, int *has_session, sence_record_t *session)
+{
+    sence_env_t env = sence_effective_env(d);
+    const char *err = NULL, *raw;
+    sence_run_status_t st;
+
+    if (!d->token || !d->rut_otec) {
+        *reason = "SenceRutOtec and SenceToken are required";
+        return SENCE_WHO_CONFIG;
+    }
+    p->subject = "";
+    if (d->moodle.enabled == 1) {
+        sence_who_t mst = sence_moodle_identify(r, d, p, reason, has_session, session);
+        /* stored in a fixed-size record: compare what is stored */
+        if (p->subject && strlen(p->subject) >= sizeof(((sence_record_t *)NULL)->subject))
+            p->subject =
+                apr_pstrndup(r->pool, p->subject, sizeof(((sence_record_t *)NULL)->subject) - 1);
+        return mst;
+    }
+    if (!d->linea) {
+        *reason = "SenceLinea is required";
+        return SENCE_WHO_CONFIG;
+    }
+    raw = d->run ? ap_expr_str_exec(r, d->run, &err) : r->user;
+    if (err) {
+        *reason = apr_pstrcat(r->pool, "SenceRun: ", err, NULL);
+        return SENCE_WHO_CONFIG;
+    }
+    if ((st = sence_run_normalize(raw, p->run)) != SENCE_RUN_OK) {
+        *reason = apr_psprintf(r->pool, "participant RUN '%s' is %s", raw ? raw : "",
+                               sence_run_status_text(st));
+        return st == SENCE_RUN_EMPTY ? SENCE_WHO_NO_RUN : SENCE_WHO_BAD_RUN;
+    }
+    p->linea = d->linea;
+    p->cod_sence = eval_value(r, &d->cod_sence, &err);
+    if (!err)
+        p->codigo_curso = eval_value(r, &d->codigo_curso, &err);
+    if (err) {
+        *reason = apr_pstrcat(r->pool, "SenceCodSence/SenceCodigoCurso: ", err, NULL);
+        return SENCE_WHO_CONFIG;
+    }
+    if ((*reason = sence_check_cod_sence(p->cod_sence, p->linea, env)) != NULL ||
+        (*reason = sence_check_codigo_curso(p->codigo_curso, env)) != NULL)
+        return d->cod_sence.expr || d->codigo_curso.expr ? SENCE_WHO_NO_COURSE : SENCE_WHO_CONFIG;
+    return SENCE_WHO_OK;
+}

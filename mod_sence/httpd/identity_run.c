@@ -1,5 +1,5 @@
-/* Who the participant is and which course a request is for: from SenceRun and the
- * section's codes, or, in Moodle mode, from Moodle (moodle/decide.c). */
+/* The identity source of sections outside Moodle mode: the participant's RUN from SenceRun
+ * (default %{REMOTE_USER}), the course from the section's codes. */
 #include "mod_sence.h"
 #include "identity.h"
 
@@ -12,28 +12,16 @@ static const char *eval_value(request_rec *r, const sence_value_t *v, const char
     return v->literal ? v->literal : "";
 }
 
-/* Works out who the participant is and which course this is; reason says why not. */
-/* *has_session: set in Moodle mode, which looks the sessions up while deciding; else -1. */
-sence_who_t sence_identify(request_rec *r, const sence_dir_conf_t *d, sence_participant_t *p,
-                           const char **reason, int *has_session, sence_record_t *session)
+/* SenceRun and the section's codes (or their expressions). */
+sence_who_t sence_identity_run(request_rec *r, const sence_dir_conf_t *d, sence_participant_t *p,
+                               const char **reason, int *has_session, sence_record_t *session)
 {
     sence_env_t env = sence_effective_env(d);
     const char *err = NULL, *raw;
     sence_run_status_t st;
 
-    if (!d->token || !d->rut_otec) {
-        *reason = "SenceRutOtec and SenceToken are required";
-        return SENCE_WHO_CONFIG;
-    }
-    p->subject = "";
-    if (d->moodle.enabled == 1) {
-        sence_who_t mst = sence_moodle_identify(r, d, p, reason, has_session, session);
-        /* stored in a fixed-size record: compare what is stored */
-        if (p->subject && strlen(p->subject) >= sizeof(((sence_record_t *)NULL)->subject))
-            p->subject =
-                apr_pstrndup(r->pool, p->subject, sizeof(((sence_record_t *)NULL)->subject) - 1);
-        return mst;
-    }
+    (void)has_session;
+    (void)session;
     if (!d->linea) {
         *reason = "SenceLinea is required";
         return SENCE_WHO_CONFIG;

@@ -1,6 +1,12 @@
 /* Opening a login attempt: the pending record in the store, the journal line, and the page
  * that posts SENCE's IniciarSesion form. */
-#include "mod_sence.h"
+#include "sence_module.h"
+#include "config.h"
+#include "journal.h"
+#include "page.h"
+#include "store_glue.h"
+#include "request.h"
+#include "attempt.h"
 #include "attempt.h"
 #include "request.h"
 

@@ -2,7 +2,7 @@
 #ifndef SENCE_ATTEMPT_H
 #define SENCE_ATTEMPT_H
 
-#include "mod_sence.h"
+#include "sence_module.h"
 
 /* SENCE's form for an attempt just stored: the OTEC from the configuration, the rest from
  * the attempt. */

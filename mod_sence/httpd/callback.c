@@ -1,5 +1,11 @@
 /* The URIs under SenceCallbackPath: SENCE's success and error callbacks, and page assets. */
-#include "mod_sence.h"
+#include "sence_module.h"
+#include "config.h"
+#include "journal.h"
+#include "callback.h"
+#include "page.h"
+#include "store_glue.h"
+#include "request.h"
 #include "request.h"
 
 #include <http_core.h>

@@ -1,7 +1,14 @@
 /* Closing a SENCE session (the Moodle block's "Solicitar cierre de sesión"): a page, served by the
  * gate at a gated URL with ?sence_cerrar=1, whose button POSTs SENCE's CerrarSesion form. The
  * callbacks that follow are answered by callback.c. */
-#include "mod_sence.h"
+#include "sence_module.h"
+#include "config.h"
+#include "journal.h"
+#include "close.h"
+#include "page.h"
+#include "store_glue.h"
+#include "request.h"
+#include "attempt.h"
 #include "attempt.h"
 #include "request.h"
 

@@ -1,5 +1,8 @@
 /* Directives, merging and the startup checks. */
-#include "mod_sence.h"
+#include "sence_module.h"
+#include "config.h"
+#include "moodle/mode.h"
+#include "journal.h"
 
 #include <http_core.h>
 #include <apr_file_io.h>

@@ -1,5 +1,14 @@
 /* The access decision: a live SENCE session for this participant and course, or the gate. */
-#include "mod_sence.h"
+#include "sence_module.h"
+#include "config.h"
+#include "gate.h"
+#include "notice.h"
+#include "close.h"
+#include "page.h"
+#include "store_glue.h"
+#include "request.h"
+#include "attempt.h"
+#include "identity.h"
 #include "moodle/policy.h"
 #include "attempt.h"
 #include "identity.h"
@@ -37,7 +46,7 @@ static identity_t *identity(request_rec *r, const sence_dir_conf_t *d)
         id->has_session = -1;
         id->st = sence_identify(r, d, &id->who, &id->reason, &id->has_session, &id->session);
         if (id->st == SENCE_WHO_OK && id->has_session < 0)
-            id->has_session = sence_gate_session(r, &id->who, &id->session);
+            id->has_session = sence_identity_session(r, &id->who, &id->session);
         ap_set_module_config(r->request_config, &sence_module, id);
     }
     return id;
@@ -105,38 +114,6 @@ static int refuse(request_rec *r, sence_who_t st, const char *reason)
                                   "está bien configurado. Avise al organismo capacitador (OTEC).",
                                   NULL, NULL);
     }
-}
-
-/* The live session this browser holds for the participant's course, if any. The subject is
- * compared as the fixed-size record stores it. */
-int sence_gate_session(request_rec *r, const sence_participant_t *p, sence_record_t *rec)
-{
-    sence_srv_conf_t *sc = ap_get_module_config(r->server->module_config, &sence_module);
-    char name[SENCE_COOKIE_NAME_SIZE], id[SENCE_ID_LEN + 1], subject[sizeof(rec->subject)];
-
-    sence_cookie_name(name, p->cod_sence, p->codigo_curso, p->linea);
-    if (!sence_request_course_cookie(r, name, id))
-        return 0;
-    if (sence_store_get_head(sence_store(), SENCE_KIND_SESSION, id, apr_time_now(), rec) !=
-        APR_SUCCESS)
-        return 0;
-    sence_strlcpy(subject, p->subject ? p->subject : "", sizeof(subject));
-    if (strcmp(rec->run, p->run) != 0 || strcmp(rec->subject, subject) != 0) {
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
-                      SLOG(2003) "session cookie of RUN %s (%s) presented by RUN %s (%s): not "
-                                 "honoured",
-                      rec->run, rec->subject, p->run, p->subject);
-        return 0;
-    }
-    if (rec->issuer != sence_issuer(sc->public_url)) {
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
-                      SLOG(2016) "session cookie of RUN %s issued under another SencePublicURL "
-                                 "than this server's (%s): not honoured",
-                      rec->run, sc->public_url);
-        return 0;
-    }
-    return strcmp(rec->cod_sence, p->cod_sence) == 0 &&
-           strcmp(rec->codigo_curso, p->codigo_curso) == 0 && rec->linea == p->linea;
 }
 
 static int close_requested(request_rec *r, const sence_dir_conf_t *d)

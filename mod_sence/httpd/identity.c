@@ -1,5 +1,9 @@
 /* Who asks and for which course: the checks every section needs, then its identity source. */
-#include "mod_sence.h"
+#include "sence_module.h"
+#include "moodle/mode.h"
+#include "identity.h"
+#include "request.h"
+#include "store_glue.h"
 #include "identity.h"
 
 #include <apr_strings.h>
@@ -21,4 +25,36 @@ sence_who_t sence_identify(request_rec *r, const sence_dir_conf_t *d, sence_part
         p->subject =
             apr_pstrndup(r->pool, p->subject, sizeof(((sence_record_t *)NULL)->subject) - 1);
     return st;
+}
+
+/* The live session this browser holds for the participant's course, if any. The subject is
+ * compared as the fixed-size record stores it. */
+int sence_identity_session(request_rec *r, const sence_participant_t *p, sence_record_t *rec)
+{
+    sence_srv_conf_t *sc = ap_get_module_config(r->server->module_config, &sence_module);
+    char name[SENCE_COOKIE_NAME_SIZE], id[SENCE_ID_LEN + 1], subject[sizeof(rec->subject)];
+
+    sence_cookie_name(name, p->cod_sence, p->codigo_curso, p->linea);
+    if (!sence_request_course_cookie(r, name, id))
+        return 0;
+    if (sence_store_get_head(sence_store(), SENCE_KIND_SESSION, id, apr_time_now(), rec) !=
+        APR_SUCCESS)
+        return 0;
+    sence_strlcpy(subject, p->subject ? p->subject : "", sizeof(subject));
+    if (strcmp(rec->run, p->run) != 0 || strcmp(rec->subject, subject) != 0) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      SLOG(2003) "session cookie of RUN %s (%s) presented by RUN %s (%s): not "
+                                 "honoured",
+                      rec->run, rec->subject, p->run, p->subject);
+        return 0;
+    }
+    if (rec->issuer != sence_issuer(sc->public_url)) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      SLOG(2016) "session cookie of RUN %s issued under another SencePublicURL "
+                                 "than this server's (%s): not honoured",
+                      rec->run, sc->public_url);
+        return 0;
+    }
+    return strcmp(rec->cod_sence, p->cod_sence) == 0 &&
+           strcmp(rec->codigo_curso, p->codigo_curso) == 0 && rec->linea == p->linea;
 }

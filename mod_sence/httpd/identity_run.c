@@ -1,6 +1,8 @@
 /* The identity source of sections outside Moodle mode: the participant's RUN from SenceRun
  * (default %{REMOTE_USER}), the course from the section's codes. */
-#include "mod_sence.h"
+#include "sence_module.h"
+#include "config.h"
+#include "identity.h"
 #include "identity.h"
 
 #include <apr_strings.h>

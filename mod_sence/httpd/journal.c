@@ -1,7 +1,9 @@
 /* SenceJournal: the attendance evidence, one JSON line per event, appended by every child.
  * Each line is one write(2) on an O_APPEND file or a pipe (lines stay under PIPE_BUF), so
  * concurrent children never interleave. A failed write is an error-log line, never a crash. */
-#include "mod_sence.h"
+#include "sence_module.h"
+#include "journal.h"
+#include "store_glue.h"
 #include "event.h"
 
 #include <http_core.h>

@@ -1,6 +1,14 @@
 /* Module record and hooks. */
 #define SENCE_MODULE_RECORD /* AP_DECLARE_MODULE below defines the log index */
-#include "mod_sence.h"
+#include "sence_module.h"
+#include "config.h"
+#include "gate.h"
+#include "notice.h"
+#include "moodle/mode.h"
+#include "journal.h"
+#include "status.h"
+#include "callback.h"
+#include "store_glue.h"
 
 #include <http_core.h>
 #include <http_protocol.h>

@@ -2,7 +2,11 @@
  * notice and, with SenceCloseSession, the SENCE bar (time left, close link). Streams:
  * nothing is buffered, and it gives up (adding nothing) if <body> is not found early or is
  * split across buckets. */
-#include "mod_sence.h"
+#include "sence_module.h"
+#include "config.h"
+#include "notice.h"
+#include "store_glue.h"
+#include "request.h"
 #include "request.h"
 
 #include <http_protocol.h>

@@ -1,6 +1,8 @@
 /* Participant-facing pages, in Spanish (Chile). Everything reflected is HTML-escaped; no
  * inline script or style, so a strict Content-Security-Policy holds. */
-#include "mod_sence.h"
+#include "sence_module.h"
+#include "config.h"
+#include "page.h"
 
 #include <http_protocol.h>
 #include <apr_strings.h>

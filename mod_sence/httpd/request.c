@@ -1,7 +1,8 @@
 /* What a request says, read the same way wherever it is needed: the request a subrequest
  * or internal redirect belongs to, whether anyone is there to be sent to SENCE, the course
  * cookie, and the local URL to come back to. */
-#include "mod_sence.h"
+#include "sence_module.h"
+#include "request.h"
 #include "request.h"
 
 #include <http_protocol.h>

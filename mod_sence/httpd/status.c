@@ -1,6 +1,9 @@
 /* SetHandler sence-status: what the module is doing now, for people (HTML), machines (?json)
  * and Prometheus (?metrics). Protect it with Require, like server-status. */
-#include "mod_sence.h"
+#include "sence_module.h"
+#include "config.h"
+#include "status.h"
+#include "store_glue.h"
 
 #include <http_core.h>
 #include <http_main.h>

@@ -1,5 +1,6 @@
 /* The store's life across httpd generations, and its shared-memory backend's segment. */
-#include "mod_sence.h"
+#include "sence_module.h"
+#include "store_glue.h"
 #include "store_shm.h"
 
 #include <ap_provider.h>

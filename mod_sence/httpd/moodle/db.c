@@ -2,6 +2,7 @@
  * socache (shmcb) shared by the children for SenceMoodleCacheTTL, and in each child a copy
  * kept a quarter of that, in shards with their own thread mutex. */
 #include "moodle/glue.h"
+#include "moodle/mode.h"
 
 #include <http_core.h>
 #include <ap_provider.h>

@@ -5,6 +5,9 @@
  * courses that need no gate (or whose sessions they hold); anything else needs the session of
  * every gated course. */
 #include "moodle/profile.h"
+#include "config.h"
+#include "moodle/mode.h"
+#include "identity.h"
 
 #include <http_core.h>
 #include <http_protocol.h>
@@ -204,7 +207,7 @@ sence_who_t sence_moodle_identify(request_rec *r, const sence_dir_conf_t *d,
         const gcourse_t *g = &APR_ARRAY_IDX(pr.gated, i, gcourse_t);
         sence_participant_t p;
         participant(d, &req, &pr, g, &p);
-        if (pr.run && sence_gate_session(r, &p, &rec)) {
+        if (pr.run && sence_identity_session(r, &p, &rec)) {
             if (required->nelts && g == APR_ARRAY_IDX(required, 0, const gcourse_t *))
                 *session = rec; /* the gate's, if every required course has its session */
             continue;

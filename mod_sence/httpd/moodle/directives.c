@@ -1,6 +1,8 @@
 /* Moodle mode's directives: SenceMoodle, SenceMoodleRunField, the role and group lists,
  * SenceMoodlePrefix/Cookie/CacheTTL/MaxBody/Root/Query/Course; merges and startup checks. */
 #include "moodle/glue.h"
+#include "config.h"
+#include "moodle/mode.h"
 
 #include <http_core.h>
 #include <ap_provider.h>

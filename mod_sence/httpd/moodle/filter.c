@@ -5,6 +5,7 @@
  * missed reading (SENCE2014), so a new bypass becomes a log line, not a leak. Only added for
  * gated participants without every session; files and other types pass at the first call. */
 #include "moodle/glue.h"
+#include "gate.h"
 
 #include <http_core.h>
 #include <http_protocol.h>

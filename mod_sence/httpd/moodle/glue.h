@@ -3,7 +3,7 @@
 #ifndef SENCE_MOODLE_GLUE_H
 #define SENCE_MOODLE_GLUE_H
 
-#include "mod_sence.h"
+#include "sence_module.h"
 #include "moodle/policy.h"
 
 #define SENCE_MOODLE_SITEID 1

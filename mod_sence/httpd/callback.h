@@ -1,0 +1,10 @@
+/* SENCE's callbacks (callback.c). */
+#ifndef SENCE_CALLBACK_H
+#define SENCE_CALLBACK_H
+
+#include "sence_module.h"
+
+int sence_claim_callback(request_rec *r);
+int sence_callback_handler(request_rec *r);
+
+#endif

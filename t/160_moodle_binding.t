@@ -29,7 +29,7 @@ gated_ok($res, run => '11111111-1', codes => CODES_C2, name => 'alumno2 in the b
 ok(!reached_moodle($ua->request(GET url($m))), 'alumno2: activity not opened by the session of alumno1');
 
 # alumno2 logs out, alumno1 logs in again (new sid): a SENCE session never outlives the Moodle
-# session it was started in, not even for the same user (issue 3: logging out never carries a
+# session it was started in, not even for the same user (logging out never carries a
 # SENCE session over), so alumno1 starts a new one.
 logout($sid2);
 my $sid3 = login('alumno1');

@@ -1,7 +1,7 @@
 package SenceJournal;
-# Helpers of the issue 4 tests (t/2*_*.t): the attendance journal (SenceJournal), the close
+# Helpers of the journal tests (t/2*_*.t): the attendance journal (SenceJournal), the close
 # round trip through the simulator, the SENCE bar and the status page (/j-status).
-# Values must match the "issue 4" section of t/conf/extra.conf.in.
+# Values must match the "close session, SENCE bar, attendance journal" section of t/conf/extra.conf.in.
 use strict;
 use warnings FATAL => 'all';
 use utf8;
@@ -24,7 +24,7 @@ our @EXPORT_OK = qw(%J journal_file journal_mark journal_since journal_events wa
                     journal_raw EVENTS check_event explain_json);
 our %EXPORT_TAGS = (all => \@EXPORT_OK);
 
-# Course J of the issue 4 locations (/j-cierre/, /j-sinbarra/, /j-nocierre/, /j-corto/,
+# Course J of the journal locations (/j-cierre/, /j-sinbarra/, /j-nocierre/, /j-corto/,
 # /j-lento/) and the production location /j-prod/ (never requested).
 our %J = (
     codes     => [ '5234567890', 'RLAB-22-04-05-0010-1', 3 ],

@@ -222,7 +222,7 @@ if (my $c = $login{callbacks}) {
 }
 else { push @problems, 'login: callbacks not measured' }
 
-# ---- targets (issue 5) -----------------------------------------------------------------------
+# ---- targets (docs/benchmarks.md) -----------------------------------------------------------------------
 my @targets;
 sub target {
     my ($name, $value, $op, $limit, $note, %more) = @_;
@@ -311,7 +311,7 @@ printf "  callbacks completed:      %s /s (fill run: %s in %s s; %s in all, %s r
     $f->($lp{callbacks_per_s}), $f->($lp{callbacks_completed_fill}), $f->($lp{fill_seconds}),
     $f->($lp{callbacks_completed}), $f->($lp{callbacks_rejected}), $f->($lp{callback_cpu_us});
 
-printf "\nTargets (issue 5; reported, not enforced)\n";
+printf "\nTargets (docs/benchmarks.md; reported, not enforced)\n";
 for (@targets) {
     printf "  %-46s %10s  %-8s %s%s\n", ($_->{secondary} ? "  " : "") . $_->{name},
         $f->($_->{value}), $_->{target}, $_->{result}, $_->{note} ? "  ($_->{note})" : '';

@@ -479,20 +479,24 @@ HTML
 
 # ---- Moodle mode ------------------------------------------------------------------------
 
-# Builds the SQLite file DB from the suite's Moodle-shaped fixture (t/moodle/schema.sql +
-# data.sql). Live sessions carry timemodified 0 there: they get the current time, so they
-# stay live for Moodle's sessiontimeout (8 h in the fixture); the stale row stays stale.
+# The suite's Moodle-shaped fixture as SQL for SQLite and PostgreSQL alike: t/moodle/schema.sql,
+# data.sql, then freshen.sql with the current time (live sessions carry timemodified 0 in
+# data.sql: they stay live for Moodle's sessiontimeout, 8 h in the fixture; the stale row
+# stays stale). The one loader of the fixture; t/lib/SenceMoodle.pm reads freshen.sql too.
+sence_fixture_sql() {
+  local fixture="$SENCE_REPO/t/moodle"
+  [[ -f $fixture/schema.sql && -f $fixture/data.sql && -f $fixture/freshen.sql ]] || return 1
+  cat "$fixture/schema.sql" "$fixture/data.sql" &&
+    sed "s/@NOW@/$(date +%s)/g" "$fixture/freshen.sql"
+}
+
+# Builds the SQLite file DB from the fixture.
 _sence_build_moodle_db() {
-  local db=$1 now fixture="$SENCE_REPO/t/moodle"
+  local db=$1
   command -v sqlite3 >/dev/null 2>&1 || sence_die "sqlite3 not found (apt-get install sqlite3)"
-  [[ -f $fixture/schema.sql && -f $fixture/data.sql ]] || sence_die "$fixture/{schema,data}.sql not found"
-  now=$(date +%s)
   rm -f "$db"
-  {
-    cat "$fixture/schema.sql" "$fixture/data.sql"
-    printf 'UPDATE mdl_sessions SET timecreated = %d, timemodified = %d WHERE timemodified = 0;\n' \
-      "$now" "$now"
-  } | sqlite3 -bail -batch "$db" >/dev/null || sence_die "cannot build $db from $fixture"
+  sence_fixture_sql | sqlite3 -bail -batch "$db" >/dev/null ||
+    sence_die "cannot build $db from $SENCE_REPO/t/moodle"
 }
 
 # HTML-escapes $1.

@@ -35,18 +35,14 @@ BENCH_MARKER=BENCH-STATIC-FILE              # in the static file: proves the fil
 BENCH_PAGE="course/view.php?id=$BENCH_MOODLE_COURSE" # the URL of every row, after /a/, /b/...
 
 bench_moodle_db() {
-  local dir=$1 fixture=$SENCE_REPO/t/moodle now
-  [[ -f $fixture/schema.sql && -f $fixture/data.sql ]] || {
+  local dir=$1 fixture=$SENCE_REPO/t/moodle
+  [[ -f $fixture/schema.sql && -f $fixture/data.sql && -f $fixture/freshen.sql ]] || {
     echo "no Moodle fixture ($fixture/schema.sql, data.sql)"
     return 1
   }
   command -v sqlite3 >/dev/null || { echo "sqlite3 is not installed"; return 1; }
-  now=$(date +%s)
   rm -f "$dir/moodle.db"
-  # data.sql leaves live sessions at timemodified 0: the loaders set them to now.
-  if ! { cat "$fixture/schema.sql" "$fixture/data.sql"
-         printf 'UPDATE mdl_sessions SET timecreated = %s, timemodified = %s WHERE timemodified = 0;\n' "$now" "$now"
-       } | sqlite3 -bail "$dir/moodle.db" 2>&1; then
+  if ! sence_fixture_sql | sqlite3 -bail "$dir/moodle.db" 2>&1; then
     echo "loading the Moodle fixture into SQLite failed"
     return 1
   fi

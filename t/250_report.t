@@ -10,8 +10,6 @@ use Test::More;
 use Apache::Test ();
 use HTTP::Request::Common qw(GET);
 use File::Temp qw(tempfile);
-use IPC::Open3 qw(open3);
-use Symbol qw(gensym);
 use POSIX qw(strftime);
 use SenceConf qw(:all);
 use SenceTest qw(:all);
@@ -23,19 +21,28 @@ ok(-r $script, "scripts/sence-report found ($script)")
     or do { diag('copy scripts/sence-report next to t/ or set SENCE_REPORT'); done_testing; exit };
 my $fixture = "$t_dir/journal/fixture.jsonl";
 
-# Runs the report; returns (exit status, stdout, stderr).
+# Runs the report; returns (exit status, stdout, stderr). Its input and its stderr are files,
+# so that neither side can block on a full pipe whatever the sizes.
 sub report {
     my ($stdin, @args) = @_;
-    my $err = gensym;
-    my $pid = open3(my $in, my $out, $err, $^X, $script, @args);
-    binmode $out, ':encoding(UTF-8)';
+    my $in = File::Temp->new;
+    my $err = File::Temp->new;
+    binmode $in;
     print $in $stdin if defined $stdin;
     close $in;
-    my ($o, $e) = ('', '');
-    # small outputs: read stdout then stderr
-    { local $/; $o = <$out> // ''; $e = <$err> // '' }
-    waitpid $pid, 0;
-    return ($? >> 8, $o, $e);
+    my $pid = open(my $out, '-|') // die "fork: $!";
+    if (!$pid) {
+        open(STDIN, '<', $in->filename) && open(STDERR, '>', $err->filename) or exit 127;
+        exec $^X, $script, @args;
+        exit 127;
+    }
+    binmode $out, ':encoding(UTF-8)';
+    my $o = do { local $/; <$out> // '' };
+    close $out;
+    my $status = $? >> 8;
+    open(my $efh, '<:encoding(UTF-8)', $err->filename) or die "stderr file: $!";
+    my $e = do { local $/; <$efh> // '' };
+    return ($status, $o, $e);
 }
 
 my $HEADER = 'date,codigo_curso,cod_sence,linea,run,first_start,last_close,sessions,closes,errors,abandoned,pending,expired,suspect';

@@ -49,7 +49,7 @@ for my $i (1 .. $n) {
 my $secs = time - $t0;
 is($ok, $n, "$n gate pages of $n participants with a full store");
 is(scalar keys %ids, $n, 'all IdSesionAlumno distinct');
-cmp_ok($secs, '<', 60, sprintf('... in %.1f s', $secs));
+note(sprintf('%d gate pages in %.1f s', $n, $secs));
 
 # The newest attempts still work; sessions can still be created.
 roundtrip(ua => new_ua(run => $run), path => '/curso/', run => $run, content => qr/CONTENIDO-CURSO-A:/,

@@ -56,7 +56,7 @@ int sence_attempt_login(request_rec *r, const sence_dir_conf_t *d, const sence_p
     rec.created = now;
     rec.expires = now + sence_login_timeout(d);
     rec.lifetime = sence_lifetime(d);
-    rec.issuer = sence_issuer(sc->public_url);
+    rec.issuer = sc->issuer;
     if ((rv = sence_store_put(sence_store(), SENCE_KIND_ATTEMPT, &rec, now)) != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, SLOG(2004) "cannot record a login attempt");
         return sence_page_unavailable(

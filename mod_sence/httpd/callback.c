@@ -319,7 +319,7 @@ static int on_callback(request_rec *r, callback_t how)
                       "no pending attempt has this IdSesionAlumno (unknown, forged or already "
                       "used)",
                       cb.id_alumno);
-    if (attempt.issuer != sence_issuer(sc->public_url))
+    if (attempt.issuer != sc->issuer)
         return reject(r, REJECT_MISMATCH,
                       "the attempt was made under another SencePublicURL than this server's",
                       cb.id_alumno);

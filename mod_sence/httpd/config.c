@@ -536,6 +536,7 @@ static int check_server(apr_pool_t *p, server_rec *s, sence_srv_conf_t *sc)
         if (check_gated(p, s, d, sec->path, sec->where) != OK)
             return HTTP_INTERNAL_SERVER_ERROR;
     }
+    sc->issuer = sence_issuer(sc->public_url);
     if (!sc->public_url) {
         if (!gated)
             return OK;

@@ -48,7 +48,7 @@ int sence_identity_session(request_rec *r, const sence_participant_t *p, sence_r
                       rec->run, rec->subject, p->run, p->subject);
         return 0;
     }
-    if (rec->issuer != sence_issuer(sc->public_url)) {
+    if (rec->issuer != sc->issuer) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                       SLOG(2016) "session cookie of RUN %s issued under another SencePublicURL "
                                  "than this server's (%s): not honoured",

@@ -81,6 +81,7 @@ typedef struct {
     const char *url_error;
     const char *url_close;
     const char *url_close_error;
+    apr_uint64_t issuer; /* sence_issuer(public_url): what records made here carry */
 } sence_srv_conf_t;
 
 /* Who asks and for which course, as the gate works it out. */

@@ -2,23 +2,14 @@
 # scripts/bench: the private httpd of the benchmark. Source after scripts/lib/common.sh.
 #
 #   bench_write_conf DIR PORT BUILD CAPACITY
-#       writes DIR/httpd.conf, the site (DIR/htdocs), the simulator's roster, a 0600 token
-#       file and an htpasswd; the Moodle-mode part is inside <IfDefine BENCH_MOODLE> and
-#       needs DIR/moodle.db (bench_moodle_db).
+#       writes DIR/httpd.conf (the Define lines, then DIR/bench.conf, a copy of
+#       conf/bench/httpd.conf), the site (DIR/htdocs, from conf/bench/htdocs), the simulator's
+#       roster, a 0600 token file and an htpasswd; the Moodle-mode part is inside
+#       <IfDefine BENCH_MOODLE> and needs DIR/moodle.db (bench_moodle_db).
 #   bench_moodle_db DIR   loads t/moodle/schema.sql + data.sql into DIR/moodle.db (sqlite3)
 #
-# One server on 127.0.0.1:PORT, event MPM, LogLevel warn, no access log, serving the same
-# small static file at the same URL ($BENCH_PAGE, Moodle's course page) under four locations,
-# so that the rows differ only in the gate in front of it:
-#   /a/course/view.php?id=2        (a) ungated
-#   /b/course/view.php?id=2        (b) mod_sence, identity from the X-Bench-Run header
-#   /c/course/view.php?id=2        (c) mod_auth_form + mod_session_cookie + mod_session_crypto
-#   /moodle/course/view.php?id=2   (d) mod_sence in Moodle mode (course 2 of the fixture)
-#   /moodle/my/index.html          (e0) the same, an HTML site page for a user gated nowhere
-#                                  (e)  that page for a gated participant without a session:
-#                                       the output filter reads it up to its <body> tag
-# the SENCE simulator at /rcetest (the same arrangement as scripts/demo) and mod_sence's
-# status page at /sence-status (live sessions and pending attempts, read between phases).
+# The server itself is conf/bench/httpd.conf (what each location measures is said there);
+# BENCH_CHAOS=1 in the environment adds scripts/chaos's part of it.
 
 # shellcheck disable=SC2034  # used by scripts/bench
 # Course codes. (b) has its own course; (d) is Moodle course 2 "EXCEL-INT", whose ID number
@@ -53,34 +44,9 @@ bench_moodle_db() {
   return 0
 }
 
-# A static file of about 1 KiB: the size of a small stylesheet, icon or AJAX answer.
-_bench_static_file() {
-  local i
-  printf '<!DOCTYPE html>\n<html lang="es-CL"><head><meta charset="utf-8"><title>%s</title></head>\n<body>\n' "$BENCH_MARKER"
-  for ((i = 1; i <= 12; i++)); do
-    printf '<p>Línea %02d de contenido estático del curso, del tamaño de un recurso pequeño.</p>\n' "$i"
-  done
-  printf '</body></html>\n'
-}
-
-# (e0)/(e): a Moodle-like HTML page of the site (the dashboard): a 24 KB <head> as Moodle's
-# (inline configuration), then <body class="... course-1 ...">, then the static file's text.
-_bench_moodle_page() {
-  local i
-  printf '<!DOCTYPE html>\n<html lang="es-CL"><head><meta charset="utf-8"><title>%s</title>\n' "$BENCH_MARKER"
-  for ((i = 1; i <= 300; i++)); do
-    printf '<script>M.cfg.x%03d = "%s";</script>\n' "$i" "configuración del sitio, línea de relleno"
-  done
-  printf '</head>\n<body id="page-my-index" class="limitedwidth path-my chrome dir-ltr lang-es course-1 context-5">\n'
-  for ((i = 1; i <= 12; i++)); do
-    printf '<p>Línea %02d del área personal.</p>\n' "$i"
-  done
-  printf '</body></html>\n'
-}
-
 bench_write_conf() {
   local dir=$1 port=$2 build=$3 capacity=$4
-  local mpm=event token passphrase account types=/dev/null u
+  local token passphrase account types=/dev/null u
   [[ -d $dir && -n $port && -n $build && -n $capacity ]] ||
     sence_die "usage: bench_write_conf DIR PORT BUILD CAPACITY"
   dir=$(cd "$dir" && pwd)
@@ -93,14 +59,14 @@ bench_write_conf() {
     BENCH_GROUP=${account#* }
   fi
 
+  local site=$SENCE_REPO/conf/bench
   mkdir -p "$dir/htdocs/a/course" "$dir/htdocs/b/course" "$dir/htdocs/c/course" \
-    "$dir/htdocs/moodle/course" "$dir/run" "$dir/logs"
-  _bench_static_file >"$dir/htdocs/a/course/view.php"
-  cp "$dir/htdocs/a/course/view.php" "$dir/htdocs/b/course/view.php"
-  cp "$dir/htdocs/a/course/view.php" "$dir/htdocs/c/course/view.php"
-  cp "$dir/htdocs/a/course/view.php" "$dir/htdocs/moodle/course/view.php"
-  mkdir -p "$dir/htdocs/moodle/my"
-  _bench_moodle_page >"$dir/htdocs/moodle/my/index.html"
+    "$dir/htdocs/moodle/course" "$dir/htdocs/moodle/my" "$dir/run" "$dir/logs"
+  # A static file of about 1 KiB (a small stylesheet, icon or AJAX answer) at the same URL
+  # under each location; (e0)/(e): a Moodle-like page with a 24 KB <head> as Moodle's.
+  for u in a b c moodle; do cp "$site/htdocs/view.php" "$dir/htdocs/$u/course/view.php"; done
+  cp "$site/htdocs/my.html" "$dir/htdocs/moodle/my/index.html"
+  cp "$site/httpd.conf" "$dir/bench.conf"
 
   token=$(cat /proc/sys/kernel/random/uuid)
   passphrase=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
@@ -120,136 +86,24 @@ bench_write_conf() {
     find "$dir/htdocs" -type f -exec chmod 0644 {} +
   fi
   [[ -f /etc/mime.types ]] && types=/etc/mime.types
+  if [[ ${BENCH_CHAOS:-0} == 1 ]]; then mkdir -p "$dir/cores"; fi
 
-  local m=$SENCE_APACHE_MODULES
-  cat >"$dir/httpd.conf" <<CONF
-# mod_sence benchmark: generated by scripts/lib/bench/conf.sh. Loopback only.
-ServerRoot "$dir"
-ServerName 127.0.0.1
-Listen 127.0.0.1:$port
-PidFile "$dir/run/httpd.pid"
-DefaultRuntimeDir "$dir/run"
-ErrorLog "$dir/logs/error.log"
-LogLevel warn
-$([[ -n $BENCH_USER ]] && printf 'User %s\nGroup %s\n' "$BENCH_USER" "$BENCH_GROUP")
-LoadModule mpm_${mpm}_module $m/mod_mpm_${mpm}.so
-LoadModule authn_core_module $m/mod_authn_core.so
-LoadModule authn_file_module $m/mod_authn_file.so
-LoadModule authz_core_module $m/mod_authz_core.so
-LoadModule authz_user_module $m/mod_authz_user.so
-LoadModule auth_form_module $m/mod_auth_form.so
-LoadModule request_module $m/mod_request.so
-LoadModule session_module $m/mod_session.so
-LoadModule session_cookie_module $m/mod_session_cookie.so
-LoadModule session_crypto_module $m/mod_session_crypto.so
-LoadModule mime_module $m/mod_mime.so
-LoadModule sence_module "$build/mod_sence.so"
-LoadModule sence_sim_module "$build/mod_sence_sim.so"
-<IfDefine BENCH_MOODLE>
-LoadModule dbd_module $m/mod_dbd.so
-LoadModule socache_shmcb_module $m/mod_socache_shmcb.so
-</IfDefine>
-
-# Two processes that never change during a run: no spawning or reaping mid-measurement.
-StartServers 2
-ServerLimit 2
-ThreadsPerChild 32
-MaxRequestWorkers 64
-MinSpareThreads 1
-MaxSpareThreads 64
-# Persistent connections for the whole run (the default 100 requests per connection would
-# add a reconnect every 100 requests to every variant alike).
-KeepAlive On
-MaxKeepAliveRequests 0
-KeepAliveTimeout 15
-
-TypesConfig $types
-AddDefaultCharset utf-8
-DocumentRoot "$dir/htdocs"
-<Directory />
-    AllowOverride None
-    Require all denied
-</Directory>
-<Directory "$dir/htdocs">
-    Options None
-    AllowOverride None
-    Require all granted
-    # the same answer everywhere (no PHP here: view.php is a static file)
-    ForceType text/html
-</Directory>
-
-# ---- mod_sence, server-wide ------------------------------------------------------------
-SencePublicURL http://127.0.0.1:$port
-SenceEndpoint  http://127.0.0.1:$port/rcetest
-SenceRutOtec   $SENCE_DEMO_RUT_OTEC
-SenceTokenFile "$dir/token"
-SenceSessionCacheSize $capacity
-<Location /sence>
-    Require all granted
-</Location>
-
-# ---- the status page: scripts/bench reads the store's sessions and attempts (?json) -----
-<Location /sence-status>
-    SetHandler sence-status
-    Require all granted
-</Location>
-
-# ---- the SENCE simulator, on this same server (as in scripts/demo) ---------------------
-SenceSimRoster "$dir/roster.txt"
-SenceSimOtec $SENCE_DEMO_RUT_OTEC $token
-SenceSimCourse $BENCH_B_COD_SENCE $BENCH_B_CODIGO_CURSO $BENCH_LINEA
-SenceSimCourse $BENCH_D_COD_SENCE $BENCH_D_CODIGO_CURSO $BENCH_LINEA
-<Location /rcetest>
-    SetHandler sence-sim
-</Location>
-
-# ---- (a) ungated -------------------------------------------------------------------------
-# /a/: nothing but the static file.
-
-# ---- (b) gated by mod_sence; identity from a header (a trusted front end's, in real use)
-<Location /b/>
-    Sence On
-    SenceRun "%{HTTP:X-Bench-Run}"
-    SenceCodSence $BENCH_B_COD_SENCE
-    SenceCodigoCurso $BENCH_B_CODIGO_CURSO
-    SenceLinea $BENCH_LINEA
-</Location>
-
-# ---- (c) Apache's own gate: form login, session in an encrypted cookie ------------------
-<Location /c/>
-    AuthType form
-    AuthName "bench"
-    AuthFormProvider file
-    AuthUserFile "$dir/htpasswd"
-    Session On
-    SessionCookieName bench_session path=/;httponly
-    SessionCryptoPassphrase $passphrase
-    Require valid-user
-</Location>
-<Location /c-login>
-    SetHandler form-login-handler
-    AuthType form
-    AuthName "bench"
-    AuthFormProvider file
-    AuthUserFile "$dir/htpasswd"
-    AuthFormLoginSuccessLocation "/c/$BENCH_PAGE"
-    Session On
-    SessionCookieName bench_session path=/;httponly
-    SessionCryptoPassphrase $passphrase
-    Require all granted
-</Location>
-
-# ---- (d) mod_sence in Moodle mode: participant, course and roles from Moodle's database
-<IfDefine BENCH_MOODLE>
-DBDriver sqlite3
-DBDParams "$dir/moodle.db"
-SenceMoodleCourse $BENCH_MOODLE_COURSE $BENCH_D_COD_SENCE
-<Location /moodle/>
-    Sence On
-    SenceMoodle On
-    SenceLinea $BENCH_LINEA
-</Location>
-</IfDefine>
-CONF
-  chmod 0644 "$dir/httpd.conf"
+  {
+    printf '# The values for bench.conf (a copy of conf/bench/httpd.conf), written by\n'
+    printf '# scripts/lib/bench/conf.sh (bench_write_conf).\n'
+    printf 'Define %s "%s"\n' \
+      BENCH_DIR "$dir" BENCH_PORT "$port" BENCH_BUILD "$build" \
+      BENCH_MODULES "$SENCE_APACHE_MODULES" BENCH_MIME_TYPES "$types" BENCH_CAPACITY "$capacity" \
+      BENCH_RUT_OTEC "$SENCE_DEMO_RUT_OTEC" BENCH_TOKEN "$token" BENCH_PASSPHRASE "$passphrase" \
+      BENCH_B_COD_SENCE "$BENCH_B_COD_SENCE" BENCH_B_CODIGO_CURSO "$BENCH_B_CODIGO_CURSO" \
+      BENCH_D_COD_SENCE "$BENCH_D_COD_SENCE" BENCH_D_CODIGO_CURSO "$BENCH_D_CODIGO_CURSO" \
+      BENCH_LINEA "$BENCH_LINEA" BENCH_PAGE "$BENCH_PAGE" BENCH_MOODLE_COURSE "$BENCH_MOODLE_COURSE"
+    if [[ -n $BENCH_USER ]]; then
+      printf 'Define %s "%s"\n' BENCH_USER "$BENCH_USER" BENCH_GROUP "$BENCH_GROUP"
+    fi
+    if [[ ${BENCH_CHAOS:-0} == 1 ]]; then printf 'Define BENCH_CHAOS\n'; fi
+    printf 'Include "%s/bench.conf"\n' "$dir"
+  } >"$dir/httpd.conf"
+  chmod 0600 "$dir/httpd.conf"
+  chmod 0644 "$dir/bench.conf"
 }

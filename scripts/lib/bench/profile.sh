@@ -32,7 +32,7 @@ variants=("$@")
 for v in "${variants[@]}"; do
   [[ $v =~ ^[abcdg]$ ]] || sence_die "unknown variant '$v' (a b c d g)"
 done
-sence_need_packages valgrind apache2-utils curl sqlite3 libaprutil1-dbd-sqlite3
+sence_need build moodle profile
 build=${SENCE_BUILD_DIR:-$SENCE_REPO/build}
 case "$build" in /*) ;; *) build="$SENCE_REPO/$build" ;; esac
 [[ -f $build/mod_sence.so && -f $build/mod_sence_sim.so ]] || sence_die "build first (cmake --build $build)"

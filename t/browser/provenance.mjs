@@ -1,4 +1,4 @@
-// Where SENCE's callback came from, as a real browser sends it (issue 10 §4).
+// Where SENCE's callback came from, as a real browser sends it.
 //
 //   SENCE_BASE_URL=http://cursos.otec.localhost:18181 SENCE_JOURNAL=/tmp/…/journal.log \
 //   SENCE_STRICT_URL=http://cursos.otec.localhost:18182 SENCE_STRICT_JOURNAL=/tmp/…/journal.log \
@@ -32,12 +32,11 @@
 //
 // Uses Debian's /usr/bin/chromium through playwright-core (no browser download). Every
 // request the browser makes must stay on the demo servers. Screenshots go to out/.
-import { chromium } from 'playwright-core';
 import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { OUT, PLATFORM_PASSWORD, RUN, SENCE_PASSWORD, confine, launch, tap } from './lib.mjs';
 
 const run = promisify(execFile);
 const env = (name, dflt) => (process.env[name] || dflt).replace(/\/+$/, '');
@@ -50,12 +49,6 @@ const PLAIN_JOURNAL = process.env.SENCE_PLAIN_JOURNAL || '';
 const SENCE_HOST = process.env.SENCE_SENCE_HOST || 'sistemas.sence.localhost';
 const EVIL_HOST = process.env.SENCE_EVIL_HOST || 'evil.localhost';
 const PLAIN_SENCE_HOST = process.env.SENCE_PLAIN_SENCE_HOST || 'sistemas.sence.test';
-const OUT = process.env.SENCE_BROWSER_OUT || join(dirname(fileURLToPath(import.meta.url)), 'out');
-const CHROMIUM = process.env.SENCE_CHROMIUM || '/usr/bin/chromium';
-const RUN = '12345678-5';
-const PLATFORM_PASSWORD = 'alumno';
-const SENCE_PASSWORD = 'secreto';
-const TIMEOUT = 10_000;
 // A participant reads the SENCE login page for longer than the "fast" rule's 2 s.
 const HUMAN_PAUSE = 2_500;
 
@@ -82,29 +75,7 @@ const SIM_START = (s) => `${s.sence}/rcetest/Registro/IniciarSesion`;
 const SIM_CLOSE = (s) => `${s.sence}/rcetest/Registro/CerrarSesion`;
 const ALLOWED = new Set([S, T, P].filter(Boolean).flatMap((s) => [s.base, s.sence, s.evil]));
 
-let passed = 0;
-let failed = 0;
-function check(name, ok, detail) {
-  if (ok) {
-    passed++;
-    console.log(`ok ${passed + failed} - ${name}`);
-  } else {
-    failed++;
-    console.log(`not ok ${passed + failed} - ${name}${detail !== undefined ? `: ${detail}` : ''}`);
-  }
-  return ok;
-}
-const info = (msg) => console.log(`# info: ${msg}`);
-
-// Runs one scenario; an exception (timeout, navigation error) is one failed check.
-async function scenario(name, fn) {
-  console.log(`# ${name}`);
-  try {
-    await fn();
-  } catch (e) {
-    check(`${name}: ran to the end`, false, String(e && e.message ? e.message : e).split('\n')[0]);
-  }
-}
+const { check, info, scenario, finish } = tap('provenance');
 
 // ---- the journal ------------------------------------------------------------------------
 function journalLines(file) {
@@ -165,25 +136,7 @@ async function status(s) {
 }
 
 // ---- the browser ------------------------------------------------------------------------
-const offsite = [];
-const pageErrors = [];
-async function newContext(browser, options = {}) {
-  const ctx = await browser.newContext({
-    viewport: { width: 1024, height: 720 },
-    locale: 'es-CL',
-    ...options,
-  });
-  ctx.setDefaultTimeout(TIMEOUT);
-  ctx.setDefaultNavigationTimeout(TIMEOUT);
-  await ctx.route('**/*', (route) => {
-    const url = route.request().url();
-    if (url.startsWith('data:') || ALLOWED.has(new URL(url).origin)) return route.continue();
-    offsite.push(url);
-    return route.abort('blockedbyclient');
-  });
-  ctx.on('page', (page) => page.on('pageerror', (err) => pageErrors.push(`${page.url()}: ${err.message}`)));
-  return ctx;
-}
+const { offsite, pageErrors, newContext } = confine((o) => ALLOWED.has(o));
 // The participant's browser: logged in to the platform (Basic auth).
 const participant = (browser, options = {}) =>
   newContext(browser, { httpCredentials: { username: RUN, password: PLATFORM_PASSWORD }, ...options });
@@ -297,34 +250,12 @@ async function senceLogin(page, next, shownAt) {
   await page.waitForLoadState('load');
 }
 
-mkdirSync(OUT, { recursive: true });
-const started = Date.now();
 // Chromium sends Sec-Fetch-* only to potentially trustworthy URLs: https, or loopback
 // (localhost, *.localhost, 127.0.0.0/8, [::1]). It resolves *.localhost to loopback itself;
 // the other names (the plain-http server's) are mapped to 127.0.0.1.
 const mapped = [...new Set([S, T, P].filter(Boolean).flatMap((s) => [s.base, s.sence, s.evil])
   .map((o) => new URL(o).hostname))].filter((h) => !/(^|\.)localhost$/i.test(h) && h !== '127.0.0.1');
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  headless: true,
-  // A signal ends the run (below); Playwright kills its browsers when node exits.
-  handleSIGINT: false,
-  handleSIGTERM: false,
-  handleSIGHUP: false,
-  args: [
-    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    '--no-proxy-server',
-    ...(mapped.length ? [`--host-resolver-rules=${mapped.map((n) => `MAP ${n} 127.0.0.1`).join(', ')}`] : []),
-  ],
-});
-for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(sig, () => {
-    console.log(`not ok ${passed + failed + 1} - stopped by ${sig}`);
-    console.log(`provenance: ${passed} passed, ${failed + 1} failed`);
-    process.exit(1);
-  });
-}
+const browser = await launch(mapped);
 
 let flaggedStarts = 0;
 try {
@@ -537,6 +468,4 @@ try {
 }
 
 for (const [label, j] of report) info(`journal ${label}: ${seen(j)}`);
-console.log(`# screenshots in ${OUT}; ${((Date.now() - started) / 1000).toFixed(1)} s`);
-console.log(`provenance: ${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+finish();

@@ -9,18 +9,10 @@
 // Uses Debian's /usr/bin/chromium through playwright-core (no browser download). Every
 // request the browser makes must stay on the demo server: anything else is aborted and
 // counted as a failure. Screenshots go to out/ next to this file.
-import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { OUT, PLATFORM_PASSWORD, RUN, SENCE_PASSWORD, confine, launch, tap } from './lib.mjs';
 
 const BASE = (process.env.SENCE_BASE_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
-const OUT = process.env.SENCE_BROWSER_OUT || join(dirname(fileURLToPath(import.meta.url)), 'out');
-const CHROMIUM = process.env.SENCE_CHROMIUM || '/usr/bin/chromium';
-const RUN = '12345678-5';
-const PLATFORM_PASSWORD = 'alumno';
-const SENCE_PASSWORD = 'secreto';
-const TIMEOUT = 10_000;
 const FIELDS = [
   'RutOtec', 'Token', 'CodSence', 'CodigoCurso', 'LineaCapacitacion',
   'RunAlumno', 'IdSesionAlumno', 'UrlRetoma', 'UrlError',
@@ -36,69 +28,14 @@ const MLOGIN = `${MOODLE}/login/index.php`;
 // UTF-8 shown as Latin-1 ("sesiÃ³n"): what a participant sees when accents are mangled.
 const MOJIBAKE = /Ã.|Â|\uFFFD/;
 
-let passed = 0;
-let failed = 0;
-function check(name, ok, detail) {
-  if (ok) {
-    passed++;
-    console.log(`ok ${passed + failed} - ${name}`);
-  } else {
-    failed++;
-    console.log(`not ok ${passed + failed} - ${name}${detail !== undefined ? `: ${detail}` : ''}`);
-  }
-  return ok;
-}
-
-// Runs one scenario; an exception (timeout, navigation error) is one failed check.
-async function scenario(name, fn) {
-  console.log(`# ${name}`);
-  try {
-    await fn();
-  } catch (e) {
-    check(`${name}: ran to the end`, false, String(e && e.message ? e.message : e).split('\n')[0]);
-  }
-}
-
-const offsite = [];
-const cspErrors = [];
-async function newContext(browser, options = {}) {
-  const ctx = await browser.newContext({
-    httpCredentials: { username: RUN, password: PLATFORM_PASSWORD },
-    viewport: { width: 1024, height: 720 },
-    locale: 'es-CL',
-    ...options,
-  });
-  ctx.setDefaultTimeout(TIMEOUT);
-  ctx.setDefaultNavigationTimeout(TIMEOUT);
-  // Loopback only: never let the browser reach anything but the demo server.
-  await ctx.route('**/*', (route) => {
-    const url = route.request().url();
-    if (url.startsWith('data:') || new URL(url).origin === origin) return route.continue();
-    offsite.push(url);
-    return route.abort('blockedbyclient');
-  });
-  ctx.on('page', (page) => watch(page));
-  return ctx;
-}
-function watch(page) {
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && /Content Security Policy|Refused to/i.test(msg.text())) {
-      cspErrors.push(`${page.url()}: ${msg.text()}`);
-    }
-  });
-  page.on('pageerror', (err) => cspErrors.push(`${page.url()}: ${err.message}`));
-}
-
-mkdirSync(OUT, { recursive: true });
-const started = Date.now();
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  headless: true,
-  args: [
-    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  ],
-});
+const { check, scenario, finish } = tap('browser');
+// Loopback only: never let the browser reach anything but the demo server. The participant
+// is logged in to the platform (Basic auth) in every context.
+const confined = confine((o) => o === origin);
+const { offsite } = confined;
+const newContext = (browser, options = {}) => confined.newContext(browser,
+  { httpCredentials: { username: RUN, password: PLATFORM_PASSWORD }, ...options });
+const browser = await launch();
 
 try {
   // 1. The gate page itself, with JavaScript off so that it does not auto-submit.
@@ -372,11 +309,9 @@ try {
   });
 
   check('no request left the demo server', offsite.length === 0, offsite.join(' '));
-  check('no Content-Security-Policy or script errors', cspErrors.length === 0, cspErrors.join(' | '));
+  const errors = [...confined.cspErrors, ...confined.pageErrors];
+  check('no Content-Security-Policy or script errors', errors.length === 0, errors.join(' | '));
 } finally {
   await browser.close();
 }
-
-console.log(`# screenshots in ${OUT}; ${((Date.now() - started) / 1000).toFixed(1)} s`);
-console.log(`browser: ${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+finish();

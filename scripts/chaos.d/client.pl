@@ -1,6 +1,7 @@
 #!/usr/bin/perl
 # The participants of scripts/chaos, as a browser does it, against the private server
-# (mod_sence + the bundled simulator on 127.0.0.1). Core Perl only (HTTP::Tiny); every request
+# (mod_sence + the bundled simulator on 127.0.0.1). Core Perl only (HTTP::Tiny; the login's
+# steps are scripts/lib/bench/SenceLogin.pm's, copied next to it by scripts/chaos); every request
 # has a timeout, nothing is retried. The identity is the X-Bench-Run header of the gated
 # location (scripts/lib/bench/conf.sh: SenceRun "%{HTTP:X-Bench-Run}").
 #
@@ -21,8 +22,11 @@
 #       opens P (serves M).
 use strict;
 use warnings;
+use FindBin ();
+use lib $FindBin::Bin, "$FindBin::Bin/../lib/bench";
 use Getopt::Long qw(GetOptionsFromArray);
 use HTTP::Tiny ();
+use SenceLogin ();
 
 my $cmd = shift @ARGV // '';
 my %o = (password => '', marker => '');
@@ -33,80 +37,11 @@ my $url = $o{base} . $o{path};
 my $http = HTTP::Tiny->new(max_redirect => 0, timeout => 10, agent => 'mod_sence-chaos/1',
                            keep_alive => 1);
 
-sub unescape {
-    my $s = shift;
-    $s =~ s/&quot;/"/g;
-    $s =~ s/&#0*39;/'/g;
-    $s =~ s/&lt;/</g;
-    $s =~ s/&gt;/>/g;
-    $s =~ s/&#(\d+);/chr($1)/ge;
-    $s =~ s/&amp;/&/g;
-    return $s;
-}
-
-# The first <form> whose action matches $want: (absolute action, [[name, value]...]) or ().
-sub form_of {
-    my ($html, $want) = @_;
-    while ($html =~ m{<form\b([^>]*)>(.*?)</form>}gs) {
-        my ($attrs, $body) = ($1, $2);
-        my ($action) = $attrs =~ /\baction="([^"]*)"/ or next;
-        $action = unescape($action);
-        next unless $action =~ $want;
-        $action = $o{base} . $action if $action =~ m{\A/};
-        my @fields;
-        while ($body =~ /<input\b([^>]*)>/g) {
-            my $a = $1;
-            my ($n) = $a =~ /\bname="([^"]*)"/ or next;
-            my ($v) = $a =~ /\bvalue="([^"]*)"/;
-            push @fields, [unescape($n), unescape($v // '')];
-        }
-        return ($action, \@fields);
-    }
-    return ();
-}
-
-sub post_form {
-    my ($action, $fields, %extra) = @_;
-    my @pairs = map { $_->[0] => (exists $extra{ $_->[0] } ? $extra{ $_->[0] } : $_->[1]) } @$fields;
-    return $http->post_form($action, \@pairs);
-}
-
-sub status_of { my $r = shift; return $r->{status} == 599 ? "connection error: " . ($r->{content} // '') : "HTTP $r->{status}" }
-
-# The first half: gate page, IniciarSesion. (login form action, fields, RunAlumno) or dies.
-sub start_login {
-    my $run = shift;
-    my $gate = $http->get($url, { headers => { 'X-Bench-Run' => $run } });
-    die "gate page: " . status_of($gate) . "\n" unless $gate->{status} == 200;
-    my ($start, $gf) = form_of($gate->{content}, qr{/Registro/IniciarSesion\z})
-        or die "gate page: no IniciarSesion form\n";
-    my $sim = post_form($start, $gf);
-    die "IniciarSesion: " . status_of($sim) . "\n" unless $sim->{status} == 200;
-    my ($login, $lf) = form_of($sim->{content}, qr{/Registro/Login\z})
-        or die "IniciarSesion: no login form (the simulator refused the start)\n";
-    return ($login, $lf, $run);
-}
-
-# The second half: login at the simulator, the auto-POST to UrlRetoma. The callback's answer.
-sub finish_login {
-    my ($login, $lf, $run) = @_;
-    my $back = post_form($login, $lf, run => $run, clave => $o{password});
-    die "simulator login: " . status_of($back) . "\n" unless $back->{status} == 200;
-    my ($retoma, $rf) = form_of($back->{content}, qr{/(?:retoma|error)\z})
-        or die "simulator login: no auto-POST form\n";
-    if ($retoma !~ m{/retoma\z}) {
-        my %e = map { @$_ } @$rf;
-        die "the simulator refused the login: GlosaError " . ($e{GlosaError} // '?') . "\n";
-    }
-    return post_form($retoma, $rf);
-}
-
-sub cookie_of {
-    my $res = shift;
-    my $sc = $res->{headers}{'set-cookie'} // '';
-    my ($c) = grep { /\Asence_/ } map { (split /;/, $_)[0] } (ref $sc ? @$sc : ($sc));
-    return $c;
-}
+my $sence = SenceLogin->new($o{base}, $http);
+sub status_of { return SenceLogin::status_of(@_) }
+sub cookie_of { return SenceLogin::cookie_of(@_) }
+sub start_login { my $run = shift; return $sence->start($url, { 'X-Bench-Run' => $run }) }
+sub finish_login { my ($login, $lf, $run) = @_; return $sence->finish($login, $lf, $run, $o{password}) }
 
 sub opens {
     my ($run, $cookie) = @_;

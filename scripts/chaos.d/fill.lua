@@ -4,21 +4,11 @@
 -- attempt in the store, until the store is full and evicts.
 --   wrk ... GATED_URL -- FIRST_NUMBER
 -- Thread k uses the RUN numbers FIRST_NUMBER + k * 10,000,000 + 1, + 2, ...
+local sence = dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "sence.lua")
+local dv = sence.dv
 kind, counters = "fill", { "gate" }
 gate = 0
 local base, i = 0, 0
-
-local function dv(num)
-   local s, m = 0, 2
-   while num > 0 do
-      s = s + (num % 10) * m
-      num = math.floor(num / 10)
-      m = (m == 7) and 2 or (m + 1)
-   end
-   local r = 11 - s % 11
-   if r == 11 then return "0" elseif r == 10 then return "K" end
-   return tostring(r)
-end
 
 function init(args)
    base = (tonumber(args[1] or "") or 30000000) + (thread_no or 0) * 10000000

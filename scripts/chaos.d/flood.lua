@@ -7,6 +7,8 @@
 --   wrk -H 'X-Bench-Run: RUN' ... GATED_URL -- CALLBACK_PATH
 -- Answers: gate (200 gate page), accepted (303), rejected (400/403/410: the attempt was gone
 -- or refused), or 5xx/other (common.lua).
+local sence = dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "sence.lua")
+local esc, field = sence.esc, sence.field
 kind, counters = "flood", { "gate", "accepted", "rejected" }
 gate, accepted, rejected = 0, 0, 0
 local cb_path
@@ -15,16 +17,6 @@ local fixed, post_headers, n = nil, nil, 0
 
 function init(args)
    cb_path = args[1] or "/sence/retoma"
-end
-
-local function esc(s)
-   return (string.gsub(s, "[^%w%-_%.~]", function(c)
-      return string.format("%%%02X", string.byte(c))
-   end))
-end
-
-local function field(body, name)
-   return string.match(body, 'name="' .. name .. '" value="([^"]*)"')
 end
 
 function request()

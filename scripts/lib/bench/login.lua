@@ -25,6 +25,8 @@
 -- separate Lua states: one file each.
 -- Reports "LOGINSTAT gates=N completed=N rejected=N other=N unmatched=N requests=N
 -- duration_us=N p50_us=N p99_us=N" at the end (unmatched: 303s without a RUN or a cookie).
+local sence = dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "sence.lua")
+local dv, esc, field = sence.dv, sence.esc, sence.field
 local threads = {}
 
 function setup(thread)
@@ -39,19 +41,6 @@ local cookie_path, cookie_file, recorded, finished, posted = nil, nil, 0, false,
 local run_next, run_last -- this thread's next RUN number, and its last one
 local get_a, get_b, get_c -- a gate request: get_a .. RUN .. get_b .. RUN .. get_c
 gates, completed, rejected, other, unmatched = 0, 0, 0, 0, 0
-
--- The modulo-11 check digit of a RUN number (t/lib/SenceTest.pm run_of, chaos.d/fill.lua).
-local function dv(num)
-   local s, m = 0, 2
-   while num > 0 do
-      s = s + (num % 10) * m
-      num = math.floor(num / 10)
-      m = (m == 7) and 2 or (m + 1)
-   end
-   local r = 11 - s % 11
-   if r == 11 then return "0" elseif r == 10 then return "K" end
-   return tostring(r)
-end
 
 local function headers(extra)
    local h = {}
@@ -92,16 +81,6 @@ function init(args)
       .. "bench_run=\1RUN\1"
    get_a, get_b, get_c = string.match(wrk.format("GET", path, h), "^(.-)\1RUN\1(.-)\1RUN\1(.*)$")
    assert(get_c, "login.lua: cannot build the gate request")
-end
-
-local function esc(s)
-   return (string.gsub(s, "[^%w%-_%.~]", function(c)
-      return string.format("%%%02X", string.byte(c))
-   end))
-end
-
-local function field(body, name)
-   return string.match(body, 'name="' .. name .. '" value="([^"]*)"')
 end
 
 -- A response header, whatever the case of its name, or nil.

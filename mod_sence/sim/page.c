@@ -1,0 +1,161 @@
+/* mod_sence_sim: the pages it answers with. */
+#include "sim.h"
+
+static const char *sim_code_text(int code)
+{
+    switch (code) {
+    case 200:
+        return "Falta un parámetro obligatorio, está mal escrito o vacío.";
+    case 201:
+        return "UrlRetoma y/o UrlError vienen vacías.";
+    case 202:
+        return "UrlRetoma tiene un formato incorrecto.";
+    case 203:
+        return "UrlError tiene un formato incorrecto.";
+    case 204:
+        return "El código SENCE tiene menos de 10 caracteres o no es válido.";
+    case 205:
+        return "El código del curso tiene menos de 7 caracteres o no es válido.";
+    case 206:
+        return "La línea de capacitación no es válida.";
+    case 207:
+        return "El RUN del participante tiene un formato incorrecto o un dígito "
+               "verificador erróneo.";
+    case 208:
+        return "El RUN del participante no está autorizado para este curso.";
+    case 209:
+        return "El RUT del OTEC tiene un formato incorrecto o un dígito verificador "
+               "erróneo.";
+    case 210:
+        return "Expiró el tiempo para ingresar el RUN y la clave.";
+    case 211:
+        return "El token no pertenece al OTEC.";
+    case 212:
+        return "El token no está vigente.";
+    case 301:
+        return "No se pudo registrar el inicio o cierre de sesión (línea o código de "
+               "curso erróneo).";
+    case 303:
+        return "El token no existe o tiene un formato incorrecto.";
+    case 304:
+        return "No se pudieron verificar los datos enviados.";
+    case 306:
+        return "El código del curso no corresponde al código SENCE.";
+    case 311:
+        return "El RUN ingresado no coincide con el RUN del participante.";
+    case 312:
+        return "No se pudo autenticar al participante.";
+    default:
+        return "Código desconocido.";
+    }
+}
+
+static void sim_headers(request_rec *r, int status)
+{
+    r->status = status;
+    ap_set_content_type(r, "text/html; charset=utf-8");
+    apr_table_setn(r->headers_out, "Cache-Control", "no-store");
+}
+
+void sim_page_start(request_rec *r, int status)
+{
+    sim_headers(r, status);
+    ap_rputs("<!DOCTYPE html>\n<html lang=\"es\">\n<head>\n<meta charset=\"utf-8\">\n"
+             "<title>" SIM_TITLE "</title>\n</head>\n<body>\n<h1>" SIM_TITLE "</h1>\n",
+             r);
+}
+
+void sim_page_end(request_rec *r)
+{
+    ap_rputs("</body>\n</html>\n", r);
+}
+
+static void sim_code_list(request_rec *r, const sim_codes *cs)
+{
+    int i;
+
+    ap_rputs("<ul>\n", r);
+    for (i = 0; i < cs->n; i++)
+        ap_rprintf(r, "<li>%d: %s</li>\n", cs->code[i], sim_code_text(cs->code[i]));
+    ap_rputs("</ul>\n", r);
+}
+
+void sim_hidden(request_rec *r, const char *name, const char *value)
+{
+    ap_rprintf(r, "<input type=\"hidden\" name=\"%s\" value=\"%s\">\n",
+               ap_escape_html2(r->pool, name, 0), ap_escape_html2(r->pool, value, 0));
+}
+
+/* The page SENCE uses to hand the browser back to the LMS: a self-submitting POST form. */
+int sim_auto_post(request_rec *r, const char *url, const sim_pair *fields, int n,
+                  const sim_codes *cs)
+{
+    int i;
+
+    sim_page_start(r, HTTP_OK);
+    if (cs) {
+        ap_rputs("<p>No se pudo registrar la asistencia:</p>\n", r);
+        sim_code_list(r, cs);
+    } else {
+        ap_rputs("<p>Operación registrada. Volviendo a la plataforma de capacitación.</p>\n", r);
+    }
+    ap_rprintf(r, "<form id=\"sence-sim-form\" method=\"post\" action=\"%s\">\n",
+               ap_escape_html2(r->pool, url, 0));
+    for (i = 0; i < n; i++)
+        sim_hidden(r, fields[i].name, fields[i].value);
+    ap_rputs("<button type=\"submit\">Continuar</button>\n</form>\n"
+             "<script>document.getElementById('sence-sim-form').submit();</script>\n",
+             r);
+    sim_page_end(r);
+    return OK;
+}
+
+int sim_message_page(request_rec *r, int status, const char *text, const sim_codes *cs)
+{
+    sim_page_start(r, status);
+    ap_rprintf(r, "<p>%s</p>\n", text);
+    if (cs)
+        sim_code_list(r, cs);
+    sim_page_end(r);
+    return OK;
+}
+
+static int sim_send_error(request_rec *r, const sim_conf *c, const sim_req *q, const sim_codes *cs)
+{
+    const char *url = q->v[F_URL_ERROR];
+    sim_pair f[] = {
+        {"CodSence", sim_val(q, F_COD_SENCE)},       {"CodigoCurso", sim_val(q, F_CODIGO_CURSO)},
+        {"IdSesionAlumno", sim_val(q, F_ID_ALUMNO)}, {"RunAlumno", sim_val(q, F_RUN_ALUMNO)},
+        {"FechaHora", sim_now_text(r->pool)},        {"ZonaHoraria", sim_zona(c)},
+        {"LineaCapacitacion", sim_val(q, F_LINEA)},  {"GlosaError", sim_glosa(r->pool, cs)}};
+
+    if (sim_blank(url) || !sim_url_ok(r->pool, url))
+        return sim_message_page(r, HTTP_BAD_REQUEST,
+                                "No se pudo registrar la asistencia y la dirección de error "
+                                "(UrlError) no es utilizable:",
+                                cs);
+    return sim_auto_post(r, url, f, (int)(sizeof(f) / sizeof(f[0])), cs);
+}
+
+static const char *sim_log_val(request_rec *r, const sim_req *q, int f)
+{
+    return ap_escape_logitem(r->pool, sim_val(q, f));
+}
+
+void sim_log(request_rec *r, const sim_req *q, const char *what, const char *glosa)
+{
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                  "sence-sim: %s: GlosaError=%s RutOtec=%s CodSence=%s CodigoCurso=%s "
+                  "Linea=%s RunAlumno=%s IdSesionAlumno=%s",
+                  what, glosa ? glosa : "-", sim_log_val(r, q, F_RUT_OTEC),
+                  sim_log_val(r, q, F_COD_SENCE), sim_log_val(r, q, F_CODIGO_CURSO),
+                  sim_log_val(r, q, F_LINEA), sim_log_val(r, q, F_RUN_ALUMNO),
+                  sim_log_val(r, q, F_ID_ALUMNO));
+}
+
+int sim_reject(request_rec *r, const sim_conf *c, const sim_req *q, const sim_codes *cs,
+               const char *what)
+{
+    sim_log(r, q, what, sim_glosa(r->pool, cs));
+    return sim_send_error(r, c, q, cs);
+}

@@ -24,6 +24,22 @@ static const char *callback_rest(request_rec *r)
     return r->uri + n;
 }
 
+/* SENCE posts its callbacks cross-site from its own pages, carrying none of the site's
+ * login (no Basic credentials, no single sign-on cookie: SameSite keeps them back). A site
+ * that logs everyone in (<Location /> with AuthType and Require) would answer them 401 and
+ * strand every participant, so the URIs under SenceCallbackPath are authorized here without
+ * authentication, as mod_auth_mellon and mod_auth_openidc serve their own endpoints inside
+ * protected locations. What they do is guarded by the single-use IdSesionAlumno, not by the
+ * site's login; nothing else is opened. */
+int sence_callback_access(request_rec *r)
+{
+    sence_srv_conf_t *sc = ap_get_module_config(r->server->module_config, &sence_module);
+
+    if (r->main || !sc->public_url || !callback_rest(r))
+        return DECLINED;
+    return OK;
+}
+
 /* Ours before mod_proxy, mod_rewrite or PHP can take it. */
 int sence_claim_callback(request_rec *r)
 {

@@ -4,6 +4,7 @@
 
 #include "sence_module.h"
 
+int sence_callback_access(request_rec *r);
 int sence_claim_callback(request_rec *r);
 int sence_callback_handler(request_rec *r);
 

@@ -106,6 +106,10 @@ static void register_hooks(apr_pool_t *p)
     ap_hook_post_config(post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_access_checker(sence_gate_access, NULL, NULL, APR_HOOK_MIDDLE);
+    /* SENCE's callbacks pass whatever login the site requires (callback.c). Per URI: the
+     * decision is the URI's, not the section's. */
+    ap_hook_check_access_ex(sence_callback_access, NULL, NULL, APR_HOOK_REALLY_FIRST,
+                            AP_AUTH_INTERNAL_PER_URI);
     /* First among fixups: claim callbacks before mod_proxy/mod_rewrite/PHP can, and gate
      * requests whose identity came from authentication. */
     ap_hook_fixups(sence_claim_callback, NULL, NULL, APR_HOOK_REALLY_FIRST);

@@ -26,9 +26,9 @@ static const struct {
     {"session", "SELECT userid, timemodified FROM {p}sessions WHERE sid = %s"},
     {"user", "SELECT username, idnumber, firstname, lastname, email, phone1, phone2, deleted, "
              "suspended FROM {p}user WHERE id = %lld"},
-    {"course", "SELECT id, shortname, idnumber FROM {p}course WHERE id = %lld"},
-    {"shortname", "SELECT id, shortname, idnumber FROM {p}course WHERE shortname = %s"},
-    {"idnumber", "SELECT id, shortname, idnumber FROM {p}course WHERE idnumber = %s"},
+    {"course", "SELECT id, shortname, idnumber, fullname FROM {p}course WHERE id = %lld"},
+    {"shortname", "SELECT id, shortname, idnumber, fullname FROM {p}course WHERE shortname = %s"},
+    {"idnumber", "SELECT id, shortname, idnumber, fullname FROM {p}course WHERE idnumber = %s"},
     {"cm", "SELECT course FROM {p}course_modules WHERE id = %lld"},
     {"instance", "SELECT cm.course FROM {p}course_modules cm JOIN {p}modules m ON m.id = "
                  "cm.module WHERE m.name = %s AND cm.instance = %lld"},

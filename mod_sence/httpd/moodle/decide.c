@@ -97,6 +97,11 @@ static void participant(const sence_dir_conf_t *d, const sence_mreq_t *req, cons
     who->subject = pr->subject;
     who->app = req->token_kind != SENCE_MTOKEN_NONE && req->token;
     who->fullname = pr->fullname;
+    who->email = pr->email;
+    who->phone = pr->phone1;
+    who->mobile = pr->phone2;
+    who->raw_run = pr->raw_run;
+    who->course_name = g->c.fullname;
     who->linea = g->mc->linea ? g->mc->linea : d->linea;
     who->cod_sence = g->mc->cod_sence;
     who->codigo_curso = g->mc->codigo_curso ? g->mc->codigo_curso
@@ -235,6 +240,7 @@ sence_who_t sence_moodle_identify(request_rec *r, const sence_dir_conf_t *d,
         return SENCE_WHO_TOO_LARGE;
     }
     if (!pr.run) {
+        participant(d, &req, &pr, target, who); /* contact data for the alert */
         *reason = pr.run_reason;
         return pr.run_st;
     }

@@ -188,6 +188,7 @@ apr_uint64_t sence_alert_key(const sence_alert_t *a)
     h = hash_str(h, a->codigo_curso);
     h = sence_hash_more(h, &linea, sizeof(linea));
     h = hash_str(h, a->ctx.site);
+    h = hash_str(h, a->ctx.recipients); /* another audience is another alert */
     if (n > 0) {
         memcpy(codes, a->codes, sizeof(codes[0]) * (apr_size_t)n);
         qsort(codes, (apr_size_t)n, sizeof(codes[0]), cmp_int);

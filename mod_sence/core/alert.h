@@ -93,8 +93,8 @@ apr_status_t sence_alertq_remember(sence_alertq_t *q, const char *key, const sen
 apr_status_t sence_alertq_recall(sence_alertq_t *q, const char *key, apr_time_t now,
                                  sence_alert_ctx_t *out);
 
-/* The throttle key of an alert: kind, participant (run, else subject), course and, for
- * SENCE's errors, the set of codes (order does not matter). */
+/* The throttle key of an alert: kind, participant (run, else subject), course, site,
+ * recipients and, for SENCE's errors, the set of codes (order does not matter). */
 apr_uint64_t sence_alert_key(const sence_alert_t *a);
 
 /* Queue. Puts a copy of a; when the queue is full the oldest alert not being delivered is

@@ -100,7 +100,7 @@ my $run1 = run_of(30000001);
     for my $secret (TOKEN, BAD_TOKEN, $g->{IdSesionAlumno}) {
         unlike($m->{raw}, qr/\Q$secret\E/, 'no token, no IdSesionAlumno');
     }
-    my ($e) = wait_journal($jm, event => 'alert_sent', run => $run1);
+    my ($e) = wait_journal($jm, 20, event => 'alert_sent', run => $run1);
     ok($e, 'journal: alert_sent');
     is($e->{alert}, 'start_error', 'journal: the reason') if $e;
     is($e->{recipients}, join(', ', @TO), 'journal: recipients') if $e;
@@ -239,7 +239,7 @@ sub sim_error {
     my $ua = ua_for(run => $run);
     is(error_cb($ua, gate($ua, '/alerta/', 'alert_tls'), '312', 'alert_tls')->code, 200,
        'error callback on the STARTTLS-required host');
-    my ($e) = wait_journal($jm, event => 'alert_failed', run => $run);
+    my ($e) = wait_journal($jm, 20, event => 'alert_failed', run => $run);
     ok($e, 'journal: alert_failed');
     like($e->{reason} // '', qr/STARTTLS/, 'journal: why') if $e;
     is($e->{recipients}, 'tls@otec.example.cl', 'journal: recipients') if $e;

@@ -181,7 +181,9 @@ apr_uint64_t sence_alert_key(const sence_alert_t *a)
     apr_int32_t kind = a->kind, linea = a->linea;
     apr_uint64_t h = sence_hash(&kind, sizeof(kind), 0x7410);
     apr_int32_t codes[SENCE_MAX_CODES];
-    int n = a->ncodes > SENCE_MAX_CODES ? SENCE_MAX_CODES : a->ncodes;
+    apr_size_t n = a->ncodes <= 0                ? 0
+                   : a->ncodes > SENCE_MAX_CODES ? SENCE_MAX_CODES
+                                                 : (apr_size_t)a->ncodes;
 
     h = hash_str(h, a->run[0] ? a->run : a->subject);
     h = hash_str(h, a->cod_sence);
@@ -189,11 +191,9 @@ apr_uint64_t sence_alert_key(const sence_alert_t *a)
     h = sence_hash_more(h, &linea, sizeof(linea));
     h = hash_str(h, a->ctx.site);
     h = hash_str(h, a->ctx.recipients); /* another audience is another alert */
-    if (n > 0) {
-        memcpy(codes, a->codes, sizeof(codes[0]) * (apr_size_t)n);
-        qsort(codes, (apr_size_t)n, sizeof(codes[0]), cmp_int);
-        h = sence_hash_more(h, codes, sizeof(codes[0]) * (apr_size_t)n);
-    }
+    memcpy(codes, a->codes, sizeof(codes[0]) * n);
+    qsort(codes, n, sizeof(codes[0]), cmp_int);
+    h = sence_hash_more(h, codes, sizeof(codes[0]) * n);
     return h ? h : 1;
 }
 

@@ -296,7 +296,6 @@ const char *sence_mail_body(apr_pool_t *p, const sence_alert_t *a, const apr_tim
     int k = a->kind > 0 && a->kind < SENCE_ALERT_KINDS ? a->kind : 0;
     const char *site = sence_mail_clean(p, a->ctx.site, 100);
     const char *course = sence_mail_clean(p, a->ctx.who.course, 160);
-    int i;
 
 #define LINE(...) (APR_ARRAY_PUSH(b, const char *) = apr_psprintf(p, __VA_ARGS__))
     LINE("%s\n", intro[k]);
@@ -328,7 +327,7 @@ const char *sence_mail_body(apr_pool_t *p, const sence_alert_t *a, const apr_tim
         LINE("  %s\n", sence_mail_clean(p, a->detail, sizeof(a->detail)));
     if (a->ncodes > 0) {
         LINE("\nCódigos de error de SENCE (GlosaError %s)\n", codes_text(p, a));
-        for (i = 0; i < a->ncodes && i < SENCE_MAX_CODES; i++) {
+        for (int i = 0; i < a->ncodes && i < SENCE_MAX_CODES; i++) {
             LINE("  %d: %s\n", (int)a->codes[i], sence_rce_describe(p, a->codes[i]));
             LINE("       Qué hacer: %s\n", sence_rce_advice(a->codes[i]));
         }

@@ -125,7 +125,7 @@ static sence_alert_outcome_t deliver(apr_pool_t *p, const sence_alert_t *a, serv
     server_rec *s = server_for(a);
     const sence_srv_conf_t *sc = ap_get_module_config(s->module_config, &sence_module);
     apr_array_header_t *to = sence_mail_recipients(p, a->ctx.recipients);
-    int tls = sence_mail_tls(sc), i, ok, accepted = 0;
+    int tls = sence_mail_tls(sc), i, ok;
     sence_alert_outcome_t how = SENCE_ALERT_RETRY;
     smtp_session_t session;
     smtp_message_t message;
@@ -194,8 +194,7 @@ static sence_alert_outcome_t deliver(apr_pool_t *p, const sence_alert_t *a, serv
         *why = apr_pstrdup(p, smtp_strerror(smtp_errno(), buf, sizeof(buf)));
     } else {
         const smtp_status_t *st = smtp_message_transfer_status(message);
-        accepted = st && st->code / 100 == 2;
-        if (accepted) {
+        if (st && st->code / 100 == 2) {
             how = SENCE_ALERT_SENT;
         } else {
             *why = apr_psprintf(p, "the SMTP server answered %d %s", st ? st->code : 0,

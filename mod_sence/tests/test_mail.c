@@ -155,6 +155,8 @@ int main(void)
     msg = sence_mail_message(p, &a, &env);
     sep = strstr(msg, "\r\n\r\n");
     CHECK(sep != NULL);
+    if (!sep)
+        return check_done("mail");
     hdr = apr_pstrndup(p, msg, (apr_size_t)(sep - msg + 2));
     /* only our headers: one line each (folded Subject lines start with a space) */
     CHECK(count(hdr, "\r\nBcc") == 0 && count(hdr, "\r\nTo:") == 1);
@@ -171,7 +173,8 @@ int main(void)
         const char *end = s;
         while ((end = strstr(end, "\r\n")) != NULL && end[2] == ' ')
             end += 2;
-        CHECK_STR(decode_words(p, apr_pstrndup(p, s, (apr_size_t)(end - s))), subject);
+        if (end)
+            CHECK_STR(decode_words(p, apr_pstrndup(p, s, (apr_size_t)(end - s))), subject);
     }
     CHECK(strstr(qp_decode(p, sep + 4), "211: El Token no pertenece al OTEC.") != NULL);
     for (i = 0; sep[i]; i++)

@@ -453,8 +453,8 @@ void sence_alert_callback_error(request_rec *r, const sence_record_t *attempt,
     from_record(&a, closing ? SENCE_ALERT_CLOSE_ERROR : SENCE_ALERT_START_ERROR, attempt);
     for (i = 0; codes && i < codes->nelts && i < SENCE_MAX_CODES; i++)
         a.codes[a.ncodes++] = APR_ARRAY_IDX(codes, i, int);
-    if (sence_alertq_recall(queue, attempt->id, apr_time_now(), &a.ctx) != APR_SUCCESS &&
-        !ctx_here(r, &a.ctx))
+    /* none kept: the location sends no alerts ("SenceAlertMail none", or none set) */
+    if (sence_alertq_recall(queue, attempt->id, apr_time_now(), &a.ctx) != APR_SUCCESS)
         return;
     put(r->server, &a);
 }

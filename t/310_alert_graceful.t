@@ -61,7 +61,7 @@ ok(arrived($mark, $run), 'the alert queued before the restart arrived');
 # a sender that dies is started again
 my $victim = $after[-1];
 ok(kill('KILL', $victim), "sender $victim killed");
-$end = time + 15;
+$end = time + 40;
 sleep 0.2 while senders() <= @after && time < $end;
 ok(senders() > @after, 'another sender started') or diag(log_since(0) =~ /(.*SENCE702[56].*)/g);
 $run = run_of(30000202);

@@ -49,5 +49,19 @@ ok(sink_start(), 'SMTP sink');
     like($m->{body}, qr/^  Nombre: Excel intermedio$/m, 'and the course') if $m;
 }
 
+{
+    my $mark = mail_mark();
+    my $ua = moodle_ua(sid => 'sid-alumno1');
+    is($ua->request(GET vurl('alert_dbdown', '/moodle/course/view.php?id=2'))->code, 503,
+       'Moodle database down: 503');
+    $ua->request(GET vurl('alert_dbdown', '/moodle/course/view.php?id=2')) for 1 .. 3;
+    my ($m) = wait_mails($mark, sub { $_[0]{subject} =~ /Base de datos de Moodle no disponible/ });
+    ok($m, 'alert: the Moodle database does not answer');
+    is_deeply($m->{to}, ['moodle-db@otec.example.cl'], '... to the location\'s address') if $m;
+    sleep 1;
+    is(scalar(grep { $_->{subject} =~ /Base de datos de Moodle/ } mails_since($mark)), 1,
+       'one mail for four refused requests (throttled)');
+}
+
 sink_stop();
 done_testing;

@@ -26,9 +26,9 @@ static const struct {
     {"session", "SELECT userid, timemodified FROM {p}sessions WHERE sid = %s"},
     {"user", "SELECT username, idnumber, firstname, lastname, email, phone1, phone2, deleted, "
              "suspended FROM {p}user WHERE id = %lld"},
-    {"course", "SELECT id, shortname, idnumber, fullname FROM {p}course WHERE id = %lld"},
-    {"shortname", "SELECT id, shortname, idnumber, fullname FROM {p}course WHERE shortname = %s"},
-    {"idnumber", "SELECT id, shortname, idnumber, fullname FROM {p}course WHERE idnumber = %s"},
+    {"course", "SELECT id, shortname, idnumber FROM {p}course WHERE id = %lld"},
+    {"shortname", "SELECT id, shortname, idnumber FROM {p}course WHERE shortname = %s"},
+    {"idnumber", "SELECT id, shortname, idnumber FROM {p}course WHERE idnumber = %s"},
     {"cm", "SELECT course FROM {p}course_modules WHERE id = %lld"},
     {"instance", "SELECT cm.course FROM {p}course_modules cm JOIN {p}modules m ON m.id = "
                  "cm.module WHERE m.name = %s AND cm.instance = %lld"},
@@ -55,6 +55,7 @@ static const struct {
     {"attempt", "SELECT q.course FROM {p}quiz_attempts a JOIN {p}quiz q ON q.id = a.quiz WHERE "
                 "a.id = %lld"},
     {"username", "SELECT id FROM {p}user WHERE username = %s AND deleted = 0"},
+    {"course_name", "SELECT fullname FROM {p}course WHERE id = %lld"},
 };
 
 static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) * dbd_acquire;

@@ -23,7 +23,6 @@ sence_who_t sence_mcourse_by(request_rec *r, sence_mq_t q, const char *arg, senc
         c->id = apr_atoi64(sence_mdb_cell(&res, 0, 0));
         c->shortname = sence_mdb_cell(&res, 0, 1);
         c->idnumber = sence_mdb_cell(&res, 0, 2);
-        c->fullname = res.ncols >= 4 ? sence_mdb_cell(&res, 0, 3) : NULL;
     }
     return SENCE_WHO_OK;
 }

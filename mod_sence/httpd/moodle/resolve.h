@@ -8,7 +8,6 @@ typedef struct {
     apr_int64_t id; /* 0: none */
     const char *shortname;
     const char *idnumber;
-    const char *fullname; /* a fourth column of the course queries, when they give one */
 } sence_mcourse_t;
 
 const char *sence_mnum(apr_pool_t *p, apr_int64_t n);

@@ -20,7 +20,7 @@ my $t_dir = Apache::Test::vars('t_dir');
 my $pidfile = Apache::Test::vars('t_pid_file') // "$t_dir/logs/httpd.pid";
 
 sub generations { my $n = () = log_since(0) =~ /resuming normal operations/g; $n }
-sub senders { log_since(0) =~ /SENCE7025: alert sender (\d+) started/g }
+sub senders { my @pids = log_since(0) =~ /SENCE7025: alert sender (\d+) started/g; return @pids }
 
 sub error_alert {
     my ($run, $glosa) = @_;

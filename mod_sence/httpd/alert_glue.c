@@ -491,12 +491,18 @@ void sence_alert_refused(request_rec *r, const sence_dir_conf_t *d, sence_who_t 
     a.linea = p->linea ? p->linea : d->linea;
     sence_strlcpy(a.url, sence_local_url_of(r->pool, r->unparsed_uri, SENCE_MAX_STORED_URL, ""),
                   sizeof(a.url));
-    /* who, for the throttle: the LMS account, else the RUN as given, else the client */
+    /* who, for the throttle: the LMS account (not its login), else the RUN as given, else
+     * the client */
     sence_strlcpy(a.subject,
                   p->subject && *p->subject
                       ? p->subject
                       : (p->raw_run && *p->raw_run ? p->raw_run : r->useragent_ip),
                   sizeof(a.subject));
+    {
+        char *c = strchr(a.subject, ':');
+        if (c && (c = strchr(c + 1, ':')) != NULL)
+            *c = '\0';
+    }
     if (kind == SENCE_ALERT_BAD_RUN)
         apr_snprintf(a.detail, sizeof(a.detail), "RUN registrado en el perfil: \"%s\"",
                      sence_mail_clean(r->pool, p->raw_run, 64));

@@ -196,6 +196,9 @@ static sence_alert_outcome_t deliver(apr_pool_t *p, const sence_alert_t *a, serv
         const smtp_status_t *st = smtp_message_transfer_status(message);
         if (st && st->code / 100 == 2) {
             how = SENCE_ALERT_SENT;
+        } else if (!st || !st->code) { /* no answer: timeout, dropped connection */
+            char buf[128];
+            *why = apr_pstrdup(p, smtp_strerror(smtp_errno(), buf, sizeof(buf)));
         } else {
             *why = apr_psprintf(p, "the SMTP server answered %d %s", st ? st->code : 0,
                                 st && st->text ? sence_mail_clean(p, st->text, 200) : "");

@@ -200,9 +200,9 @@ static sence_alert_outcome_t deliver(apr_pool_t *p, const sence_alert_t *a, serv
             char buf[128];
             *why = apr_pstrdup(p, smtp_strerror(smtp_errno(), buf, sizeof(buf)));
         } else {
-            *why = apr_psprintf(p, "the SMTP server answered %d %s", st ? st->code : 0,
-                                st && st->text ? sence_mail_clean(p, st->text, 200) : "");
-            if (st && st->code / 100 == 5)
+            *why = apr_psprintf(p, "the SMTP server answered %d %s", st->code,
+                                st->text ? sence_mail_clean(p, st->text, 200) : "");
+            if (st->code / 100 == 5)
                 how = SENCE_ALERT_FAILED;
         }
     }

@@ -13,6 +13,7 @@
 
 #include <http_core.h>
 #include <http_main.h>
+#include <ap_listen.h>
 #include <ap_mpm.h>
 #include <mpm_common.h>
 #include <apr_signal.h>
@@ -286,6 +287,7 @@ static void run(apr_pool_t *pool, server_rec *s, pid_t parent)
     apr_signal(SIGCHLD, SIG_DFL);
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
+    ap_close_listeners(); /* it serves no connection */
     apr_pool_create(&p, pool);
     if (ap_run_drop_privileges(p, s) != OK) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,

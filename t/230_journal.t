@@ -135,7 +135,7 @@ sub uri_esc { my $s = shift; $s =~ s/([^A-Za-z0-9_.~-])/sprintf '%%%02X', ord $1
     is(scalar @ev, 0, 'every event is a known one') or diag($ev[0]{line});
     my @t = grep { ($_->{json}{time} // '') !~ ISO_TIME } grep { $_->{json} } @all;
     is(scalar @t, 0, 'every time is ISO 8601 with an offset') or diag($t[0]{line});
-    my @wrong_key = grep { my $j = $_->{json}; grep { !/\A(?:time|event|run|subject|cod_sence|codigo_curso|linea|id_sesion_alumno|id_sesion_sence|fecha_hora|zona_horaria|codes|ended|reason|ip|origin|fetch_site|fetch_mode|seconds|suspect)\z/ } keys %$j }
+    my @wrong_key = grep { my $j = $_->{json}; grep { !/\A(?:time|event|run|subject|cod_sence|codigo_curso|linea|id_sesion_alumno|id_sesion_sence|fecha_hora|zona_horaria|codes|ended|reason|ip|alert|recipients|origin|fetch_site|fetch_mode|seconds|suspect)\z/ } keys %$j }
                     grep { $_->{json} } @all;
     is(scalar @wrong_key, 0, 'only the documented fields') or diag($wrong_key[0]{line});
     # "when known": a field SENCE or the LMS did not provide is left out, not written empty.

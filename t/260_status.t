@@ -50,7 +50,7 @@ sub loc { my ($st, $path) = @_; my @l = grep { $_->{path} eq $path } @{ $st->{lo
     like(scalar($jres->header('Content-Type')) // '', qr{^application/json}, 'application/json');
     ok($st, 'JSON: parses') or diag($jres->content);
     like($st->{time} // '', ISO_TIME, 'time: ISO 8601 with offset');
-    is_deeply([sort keys %{ $st // {} }], [sort qw(time store courses events suspect errors locations)], 'top-level keys');
+    is_deeply([sort keys %{ $st // {} }], [sort qw(time store courses events suspect errors alerts locations)], 'top-level keys');
     is_deeply([sort keys %{ $st->{suspect} // {} }], [qw(close start)], 'suspect: start, close');
     is_deeply([sort keys %{ $st->{store} // {} }], [sort qw(capacity sessions attempts expired evicted)], 'store keys');
     is($st->{store}{capacity}, 512, 'store.capacity: SenceSessionCacheSize');

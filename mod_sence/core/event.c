@@ -9,6 +9,7 @@ const char *sence_event_name(sence_event_kind_t ev)
         "close_ok",        "close_error",      "session_expired",   "login_abandoned",
         "session_evicted", "login_evicted",    "callback_rejected", "close_abandoned",
         "close_evicted",   "session_replaced", "login_replaced",    "close_replaced",
+        "alert_sent",      "alert_failed",
     };
     return ev < SENCE_EV_COUNT ? names[ev] : "unknown";
 }
@@ -132,6 +133,10 @@ const char *sence_event_json(apr_pool_t *p, const sence_event_t *e)
     }
     if (e->ended)
         APR_ARRAY_PUSH(parts, const char *) = ",\"ended\":true";
+    if (e->alert)
+        APR_ARRAY_PUSH(parts, const char *) = field(p, "alert", e->alert);
+    if (e->recipients)
+        APR_ARRAY_PUSH(parts, const char *) = field(p, "recipients", e->recipients);
     if (e->reason)
         APR_ARRAY_PUSH(parts, const char *) = field(p, "reason", e->reason);
     if (e->seen) {

@@ -23,6 +23,8 @@ typedef enum {
     SENCE_EV_SESSION_REPLACED, /* the same participant started the same course again */
     SENCE_EV_LOGIN_REPLACED,   /* the participant's oldest pending login made room */
     SENCE_EV_CLOSE_REPLACED,   /* the participant's oldest pending close made room */
+    SENCE_EV_ALERT_SENT,       /* an alert mail was accepted by the SMTP server */
+    SENCE_EV_ALERT_FAILED,     /* ... could not be delivered, after the last try */
     SENCE_EV_COUNT
 } sence_event_kind_t;
 
@@ -42,6 +44,8 @@ typedef struct {
     int ended;                       /* close_error that ended the local session anyway */
     const sence_provenance_t *seen;  /* accepted callbacks: what the browser sent */
     const char *suspect;             /* ... and why it does not look like SENCE's page */
+    const char *alert;               /* alert events: the alert's kind */
+    const char *recipients;          /* ... and to whom (never the mail's text) */
 } sence_event_t;
 
 const char *sence_event_name(sence_event_kind_t ev);

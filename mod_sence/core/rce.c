@@ -190,3 +190,57 @@ const char *sence_rce_describe(apr_pool_t *p, int code)
     const char *t = sence_rce_error_text(code);
     return t ? t : apr_psprintf(p, "código desconocido %d", code);
 }
+
+/* Who acts on each code: the participant (password, Clave Única, speed), the OTEC (course
+ * data, token, profiles) or SENCE itself. */
+static const struct {
+    int code;
+    const char *text;
+} advice[] = {
+    {100, "El participante debe revisar su Clave SENCE (o solicitarla si no la tiene) y volver "
+          "a abrir el curso."},
+    {200, "El OTEC o su soporte técnico debe revisar la configuración del curso en la "
+          "plataforma."},
+    {201, "El soporte técnico debe revisar SencePublicURL y SenceCallbackPath."},
+    {202, "El soporte técnico debe revisar SencePublicURL y SenceCallbackPath."},
+    {203, "El soporte técnico debe revisar SencePublicURL y SenceCallbackPath."},
+    {204, "El OTEC debe revisar el Código SENCE del curso (10 caracteres) en la configuración."},
+    {205, "El OTEC debe revisar el código del curso (CodigoCurso) en la configuración."},
+    {206, "El OTEC debe revisar la línea de capacitación configurada (SenceLinea)."},
+    {207, "El OTEC debe corregir el RUN del perfil del participante (sin puntos, con guion y "
+          "dígito verificador)."},
+    {208, "El OTEC debe verificar en SENCE que el participante esté inscrito en el curso con "
+          "ese RUN."},
+    {209, "El OTEC debe revisar su RUT configurado (SenceRutOtec)."},
+    {210, "El participante debe volver a abrir el curso e ingresar su RUN y contraseña sin "
+          "demora."},
+    {211, "El OTEC debe revisar el Token configurado (SenceToken): no corresponde a su RUT."},
+    {212, "El OTEC debe renovar su Token en SENCE y actualizar SenceToken."},
+    {300, "El OTEC debe informar a SENCE con la fecha, la hora, el RUN y los códigos de este "
+          "correo."},
+    {301, "El OTEC debe revisar la línea y el código del curso; si persiste, informar a SENCE."},
+    {302, "El OTEC debe informar a SENCE con los antecedentes de este correo."},
+    {303, "El OTEC debe revisar el Token configurado (SenceToken)."},
+    {304, "El OTEC debe informar a SENCE con los antecedentes de este correo."},
+    {305, "El OTEC debe informar a SENCE con los antecedentes de este correo."},
+    {306, "El OTEC debe revisar que el código del curso corresponda al Código SENCE."},
+    {307, "El OTEC debe verificar con SENCE la modalidad del curso."},
+    {308, "El OTEC debe verificar con SENCE que el curso esté registrado a su RUT."},
+    {309, "El OTEC debe revisar con SENCE las fechas de ejecución del curso."},
+    {310, "El OTEC debe revisar con SENCE el estado del curso."},
+    {311, "El participante debe ingresar en Clave Única con su propio RUN."},
+    {312, "El participante debe revisar su Clave Única e intentarlo de nuevo."},
+    {313, "El soporte técnico debe revisar la URL de cierre (SencePublicURL, "
+          "SenceCallbackPath)."},
+};
+
+const char *sence_rce_advice(int code)
+{
+    apr_size_t i;
+
+    for (i = 0; i < sizeof(advice) / sizeof(advice[0]); i++)
+        if (advice[i].code == code)
+            return advice[i].text;
+    return "Código no documentado por SENCE: el OTEC debe informarlo a SENCE con los "
+           "antecedentes de este correo.";
+}

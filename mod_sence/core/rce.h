@@ -76,4 +76,7 @@ const char *sence_rce_error_text(int code);
 /* Spanish description, "código desconocido N" for unknown codes. */
 const char *sence_rce_describe(apr_pool_t *p, int code);
 
+/* What the participant or the OTEC should do about a code, in Spanish (never NULL). */
+const char *sence_rce_advice(int code);
+
 #endif

@@ -9,6 +9,7 @@
 #include "attempt.h"
 #include "attempt.h"
 #include "request.h"
+#include "alert_glue.h"
 
 #include <http_protocol.h>
 #include <apr_strings.h>
@@ -63,6 +64,7 @@ int sence_attempt_login(request_rec *r, const sence_dir_conf_t *d, const sence_p
             r, "No pudimos preparar el registro de asistencia SENCE. Intente "
                "nuevamente en unos minutos.");
     }
+    sence_alert_login(r, d, p, &rec);
     req = sence_request_for(d, &rec, sc->url_retoma, sc->url_error);
     {
         sence_event_t e;

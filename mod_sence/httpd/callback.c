@@ -6,7 +6,7 @@
 #include "page.h"
 #include "store_glue.h"
 #include "request.h"
-#include "request.h"
+#include "alert_glue.h"
 
 #include <http_core.h>
 #include <http_protocol.h>
@@ -266,6 +266,7 @@ static int closed(request_rec *r, const sence_record_t *attempt, const sence_cal
                       id_sence, attempt->run, attempt->codigo_curso, cb->glosa,
                       ended ? ": SENCE has no open session, ended locally too" : "");
         journal_outcome(r, SENCE_EV_CLOSE_ERROR, &answered, attempt->id, cb->codes, ended, h);
+        sence_alert_callback_error(r, attempt, cb->codes, 1);
         return sence_page_errors(
             r, cb->codes, ended ? "/" : sence_url_with(r->pool, back_to(attempt), "sence_cerrar=1"),
             1);
@@ -319,22 +320,28 @@ static int on_callback(request_rec *r, callback_t how)
         sence_provenance_value(r->pool, apr_table_get(r->headers_in, "Sec-Fetch-Mode"));
     /* strict: refused before the attempt is taken, so a page elsewhere cannot use it up */
     if (sc->origin_strict == 1 && h.seen.origin && strcmp(h.seen.origin, "null") != 0 &&
-        !sence_origin_in(h.seen.origin, sc->sence_origins))
+        !sence_origin_in(h.seen.origin, sc->sence_origins)) {
+        sence_alert_tampering(r, NULL, "la página que la envió no es la de SENCE");
         return reject(r, REJECT_MISMATCH,
                       apr_psprintf(r->pool,
                                    "Origin '%s' is neither SENCE's nor null "
                                    "(SenceCallbackOrigin strict)",
                                    h.seen.origin),
                       cb.id_alumno);
+    }
     rv =
         sence_store_take(sence_store(), SENCE_KIND_ATTEMPT, cb.id_alumno, apr_time_now(), &attempt);
     if (rv == APR_TIMEUP)
         return reject(r, REJECT_UNKNOWN, "the attempt expired (SenceLoginTimeout)", cb.id_alumno);
-    if (rv != APR_SUCCESS)
+    if (rv != APR_SUCCESS) {
+        sence_alert_tampering(r, NULL,
+                              "no corresponde a ningún inicio de sesión pendiente "
+                              "(falsificada, repetida o ya usada)");
         return reject(r, REJECT_UNKNOWN,
                       "no pending attempt has this IdSesionAlumno (unknown, forged or already "
                       "used)",
                       cb.id_alumno);
+    }
     if (attempt.issuer != sc->issuer)
         return reject(r, REJECT_MISMATCH,
                       "the attempt was made under another SencePublicURL than this server's",
@@ -344,13 +351,19 @@ static int on_callback(request_rec *r, callback_t how)
                       how.closing ? "a login attempt answered at the close URL"
                                   : "a close attempt answered at the login URL",
                       cb.id_alumno);
-    if ((field = mismatch(&attempt, &cb)) != NULL)
+    if ((field = mismatch(&attempt, &cb)) != NULL) {
+        sence_alert_tampering(r, &attempt,
+                              apr_psprintf(r->pool,
+                                           "%s no coincide con lo enviado a SENCE para el RUN "
+                                           "%s",
+                                           field, attempt.run));
         return reject(r, REJECT_MISMATCH,
                       apr_psprintf(r->pool,
                                    "%s differs from what was sent for RUN %s; attempt "
                                    "discarded",
                                    field, attempt.run),
                       cb.id_alumno);
+    }
     h.seen.since = apr_time_now() - attempt.created;
     h.seen.trustworthy = sence_url_trustworthy(sc->public_url);
     if ((h.suspect = sence_provenance_suspect(r->pool, &h.seen, sc->sence_origins)) != NULL) {
@@ -375,6 +388,7 @@ static int on_callback(request_rec *r, callback_t how)
     {
         sence_record_t answered = as_answered(&attempt, &cb);
         journal_outcome(r, SENCE_EV_START_ERROR, &answered, attempt.id, cb.codes, 0, &h);
+        sence_alert_callback_error(r, &attempt, cb.codes, 0);
     }
     return sence_page_errors(r, cb.codes, back_to(&attempt), 0);
 }

@@ -12,6 +12,8 @@
 #include "attempt.h"
 #include "request.h"
 
+#include "alert_glue.h"
+
 #include <http_protocol.h>
 #include <apr_strings.h>
 
@@ -41,6 +43,7 @@ int sence_close_page(request_rec *r, const sence_dir_conf_t *d, const sence_reco
         return sence_page_unavailable(r, "No pudimos preparar el cierre de sesión SENCE. Intente "
                                          "nuevamente en unos minutos.");
     }
+    sence_alert_close(r, session, &attempt);
     req = sence_request_for(d, &attempt, sc->url_close, sc->url_close_error);
     req.id_sence = session->id_sence;
     memset(&e, 0, sizeof(e));

@@ -3,6 +3,7 @@
 #include "config.h"
 #include "moodle/mode.h"
 #include "journal.h"
+#include "alert_glue.h"
 
 #include <http_core.h>
 #include <apr_file_io.h>
@@ -22,6 +23,7 @@ void *sence_create_dir_conf(apr_pool_t *p, char *dir)
     d->login_timeout = -1;
     d->close_session = -1;
     d->banner = -1;
+    d->alert_throttle = -1;
     sence_moodle_dir_init(&d->moodle);
     return d;
 }
@@ -50,6 +52,12 @@ void *sence_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     d->close_session = PICK_SET(close_session, -1);
     d->banner = PICK_SET(banner, -1);
     d->close_codes = PICK(close_codes);
+    d->alert_mail = PICK(alert_mail);
+    d->alert_throttle = PICK_SET(alert_throttle, -1);
+    d->participant_name = PICK(participant_name);
+    d->participant_email = PICK(participant_email);
+    d->participant_phone = PICK(participant_phone);
+    d->participant_mobile = PICK(participant_mobile);
     sence_moodle_dir_merge(&d->moodle, &base->moodle, &add->moodle);
     return d;
 }
@@ -61,6 +69,7 @@ void *sence_create_srv_conf(apr_pool_t *p, server_rec *s)
     (void)s;
     sc->sections = apr_array_make(p, 4, sizeof(sence_section_t));
     sc->origin_strict = -1;
+    sc->mail_tls = -1;
     sence_moodle_srv_init(p, &sc->moodle);
     return sc;
 }
@@ -75,6 +84,14 @@ void *sence_merge_srv_conf(apr_pool_t *p, void *basev, void *addv)
     sc->cache_size = PICK_SET(cache_size, 0);
     sc->origin_strict = PICK_SET(origin_strict, -1);
     sc->sections = add->sections;
+    sc->mail_host = PICK(mail_host);
+    sc->mail_port = add->mail_host ? add->mail_port : base->mail_port;
+    sc->mail_from = PICK(mail_from);
+    sc->mail_tls = PICK_SET(mail_tls, -1);
+    /* the credentials go with their file */
+    sc->mail_auth = PICK(mail_auth);
+    sc->mail_user = add->mail_auth ? add->mail_user : base->mail_user;
+    sc->mail_password = add->mail_auth ? add->mail_password : base->mail_password;
     sence_moodle_srv_merge(p, &sc->moodle, &base->moodle, &add->moodle);
     return sc;
 }
@@ -414,6 +431,33 @@ const command_rec sence_cmds[] = {
     AP_INIT_ITERATE("SenceCloseEndsOn", set_close_codes, NULL, RSRC_CONF,
                     "GlosaError codes of a failed close that mean SENCE has no open session "
                     "(default 301): the local session ends too"),
+    AP_INIT_ITERATE("SenceAlertMail", sence_alert_set_mail, NULL, RSRC_CONF | ACCESS_CONF,
+                    "Addresses that get alert mails about this location's participants, or "
+                    "none"),
+    AP_INIT_TAKE1("SenceAlertThrottle", sence_alert_set_throttle, NULL, RSRC_CONF | ACCESS_CONF,
+                  "At most one mail per participant, course and reason in this time (default "
+                  "15m; off)"),
+    AP_INIT_TAKE1("SenceParticipantName", sence_alert_set_participant, DIR_OFFSET(participant_name),
+                  RSRC_CONF | ACCESS_CONF,
+                  "ap_expr giving the participant's full name, for alert mails"),
+    AP_INIT_TAKE1("SenceParticipantEmail", sence_alert_set_participant,
+                  DIR_OFFSET(participant_email), RSRC_CONF | ACCESS_CONF,
+                  "ap_expr giving the participant's e-mail address, for alert mails"),
+    AP_INIT_TAKE1("SenceParticipantPhone", sence_alert_set_participant,
+                  DIR_OFFSET(participant_phone), RSRC_CONF | ACCESS_CONF,
+                  "ap_expr giving the participant's landline, for alert mails"),
+    AP_INIT_TAKE1("SenceParticipantMobile", sence_alert_set_participant,
+                  DIR_OFFSET(participant_mobile), RSRC_CONF | ACCESS_CONF,
+                  "ap_expr giving the participant's mobile phone, for alert mails"),
+    AP_INIT_TAKE1("SenceMailServer", sence_mail_set_server, NULL, RSRC_CONF,
+                  "HOST[:PORT] of the SMTP server alerts are sent through (default "
+                  "localhost:25)"),
+    AP_INIT_TAKE1("SenceMailFrom", sence_mail_set_from, NULL, RSRC_CONF,
+                  "The address alert mails come from (required with SenceAlertMail)"),
+    AP_INIT_TAKE1("SenceMailTLS", sence_mail_set_tls, NULL, RSRC_CONF,
+                  "STARTTLS: on (when offered, default), required or off"),
+    AP_INIT_TAKE1("SenceMailAuthFile", sence_mail_set_auth_file, NULL, RSRC_CONF,
+                  "A file (mode 0600) holding user:password for SMTP AUTH"),
     AP_INIT_FLAG("SenceMoodle", sence_moodle_set_flag, NULL, RSRC_CONF | ACCESS_CONF,
                  "On: participant, course and codes come from Moodle's database (mod_dbd)"),
     AP_INIT_TAKE1("SenceMoodleRoot", sence_moodle_set_root, NULL, RSRC_CONF | ACCESS_CONF,
@@ -511,6 +555,11 @@ static int check_gated(apr_pool_t *p, server_rec *s, const sence_dir_conf_t *d, 
 
     if (d->enabled == 1)
         add_origin(p, ap_get_module_config(s->module_config, &sence_module), d);
+    if ((why = sence_alert_check(s, d)) != NULL) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, SLOG(1006) "section %s (%s): %s", path, where,
+                     why);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
     if (d->enabled != 1 || (why = check_section(p, s, d)) == NULL)
         return OK;
     ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, SLOG(1002) "gated section %s (%s): %s", path, where,
@@ -570,6 +619,7 @@ static int check_server(apr_pool_t *p, server_rec *s, sence_srv_conf_t *sc)
 
 int sence_check_config(apr_pool_t *p, server_rec *s)
 {
+    sence_alert_check_begin();
     for (; s; s = s->next) {
         sence_srv_conf_t *sc = ap_get_module_config(s->module_config, &sence_module);
         int rv = check_server(p, s, sc);

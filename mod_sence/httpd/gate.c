@@ -13,6 +13,7 @@
 #include "attempt.h"
 #include "identity.h"
 #include "request.h"
+#include "alert_glue.h"
 
 #include <http_core.h>
 #include <http_protocol.h>
@@ -159,8 +160,10 @@ static int gate(request_rec *r, const sence_dir_conf_t *d)
     id = identity(r, d);
     if (id->st == SENCE_WHO_PASS)
         return pass(r, d, NULL);
-    if (id->st != SENCE_WHO_OK)
+    if (id->st != SENCE_WHO_OK) {
+        sence_alert_refused(r, d, id->st, &id->who);
         return refuse(r, id->st, id->reason);
+    }
     if (id->has_session && close_requested(r, d)) {
         sence_record_t full; /* the close form needs more than the head */
         if (sence_store_get(sence_store(), SENCE_KIND_SESSION, id->session.id, apr_time_now(),

@@ -29,6 +29,7 @@ sence_who_t sence_identity_run(request_rec *r, const sence_dir_conf_t *d, sence_
         return SENCE_WHO_CONFIG;
     }
     raw = d->run ? ap_expr_str_exec(r, d->run, &err) : r->user;
+    p->raw_run = raw;
     if (err) {
         *reason = apr_pstrcat(r->pool, "SenceRun: ", err, NULL);
         return SENCE_WHO_CONFIG;

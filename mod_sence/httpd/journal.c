@@ -5,6 +5,7 @@
 #include "journal.h"
 #include "store_glue.h"
 #include "event.h"
+#include "alert_glue.h"
 
 #include <http_core.h>
 #include <http_log.h>
@@ -93,6 +94,13 @@ void sence_journal(request_rec *r, sence_event_t *e)
     write_line(r->server, r->pool, e);
 }
 
+void sence_journal_server(server_rec *s, apr_pool_t *p, sence_event_t *e)
+{
+    e->time = apr_time_now();
+    sence_count_event(sence_counters(), e->ev);
+    write_line(s, p, e);
+}
+
 /* Records what the store drops (expiry, abandoned logins, evictions, replacements). */
 static void dropped(void *baton, sence_kind_t kind, sence_drop_why_t why, const sence_record_t *rec)
 {
@@ -102,6 +110,7 @@ static void dropped(void *baton, sence_kind_t kind, sence_drop_why_t why, const 
     apr_pool_t *p;
 
     sence_count_event(sence_counters(), ev);
+    sence_alert_dropped(s, ev, rec);
     if (!journal || apr_pool_create(&p, NULL) != APR_SUCCESS)
         return;
     memset(&e, 0, sizeof(e));

@@ -9,6 +9,8 @@
 #include "status.h"
 #include "callback.h"
 #include "store_glue.h"
+#include "alert_glue.h"
+#include "sender.h"
 
 #include <http_core.h>
 #include <http_protocol.h>
@@ -20,7 +22,8 @@ static int pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
 {
     (void)plog;
     (void)ptemp;
-    if (sence_moodle_pre_config(pconf) != APR_SUCCESS)
+    if (sence_moodle_pre_config(pconf) != APR_SUCCESS ||
+        sence_alert_pre_config(pconf) != APR_SUCCESS)
         return HTTP_INTERNAL_SERVER_ERROR;
     return sence_store_pre_config(pconf);
 }
@@ -49,13 +52,16 @@ static void dump_config(apr_pool_t *p, server_rec *s)
         int i;
         printf("SENCE server %s:%d callback %s public %s\n", s->server_hostname, s->port,
                sence_callback_path(sc), sc->public_url ? sc->public_url : "(unset)");
+        printf("  mail server %s:%d from %s tls %s auth %s\n", sence_mail_host(sc),
+               sence_mail_port(sc), sc->mail_from ? sc->mail_from : "(unset)",
+               sence_mail_tls_name(sence_mail_tls(sc)), sc->mail_auth ? "(set)" : "(unset)");
         for (i = 0; i < sc->sections->nelts; i++) {
             const sence_section_t *sec = &APR_ARRAY_IDX(sc->sections, i, sence_section_t);
             const sence_dir_conf_t *d =
                 sec->path ? sence_section_effective(p, s, sec)
                           : ap_get_module_config(s->lookup_defaults, &sence_module);
             printf("  %s (%s): Sence %s env %s base %s linea %d CodSence %s CodigoCurso %s "
-                   "token %s moodle %s close %s\n",
+                   "token %s moodle %s close %s alerts %s\n",
                    sec->path ? sec->path : "(server)", sec->where, d->enabled == 1 ? "On" : "Off",
                    d->env == SENCE_ENV_PRODUCTION ? "production" : "test",
                    sence_base_url(d->env, d->endpoint), d->linea,
@@ -66,7 +72,10 @@ static void dump_config(apr_pool_t *p, server_rec *s)
                    : d->codigo_curso.literal ? d->codigo_curso.literal
                                              : "-",
                    d->token ? "(set)" : "(unset)", d->moodle.enabled == 1 ? "on" : "off",
-                   d->close_session == 1 ? "on" : "off");
+                   d->close_session == 1 ? "on" : "off",
+                   !d->alert_mail          ? "(unset)"
+                   : !d->alert_mail->nelts ? "none"
+                                           : apr_array_pstrcat(p, d->alert_mail, ' '));
         }
         for (apr_hash_index_t *hi = apr_hash_first(p, sc->moodle.courses); hi;
              hi = apr_hash_next(hi)) {
@@ -86,13 +95,23 @@ static int post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, s
         return OK; /* the first, checking pass: nothing to keep yet */
     if (sence_moodle_post_config(pconf, ptemp, s) != OK || sence_journal_open(pconf, s) != OK)
         return HTTP_INTERNAL_SERVER_ERROR;
-    return sence_store_post_config(pconf, s);
+    if (sence_store_post_config(pconf, s) != OK)
+        return HTTP_INTERNAL_SERVER_ERROR;
+    {
+        sence_srv_conf_t *sc = ap_get_module_config(s->module_config, &sence_module);
+        apr_uint32_t contacts =
+            sc->cache_size > 0 ? (apr_uint32_t)sc->cache_size : SENCE_DEFAULT_CACHE_SIZE;
+        if (sence_alert_post_config(pconf, s, contacts) != OK)
+            return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    return sence_sender_start(pconf, s);
 }
 
 static void child_init(apr_pool_t *p, server_rec *s)
 {
     sence_moodle_child_init(p, s);
     sence_store_child_init(p, s);
+    sence_alert_child_init(p, s);
     if (sence_store())
         sence_journal_child_init(s);
 }

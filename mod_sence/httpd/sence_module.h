@@ -55,6 +55,13 @@ typedef struct {
     int close_session;                 /* -1 unset */
     int banner;                        /* -1 unset (on) */
     apr_array_header_t *close_codes;   /* ints; NULL: 301 */
+    /* alerts (alert_glue.c): recipients (char *; empty array: "none"), NULL unset */
+    apr_array_header_t *alert_mail;
+    apr_interval_time_t alert_throttle; /* -1 unset (15m) */
+    ap_expr_info_t *participant_name;   /* outside Moodle mode: the participant's contact data */
+    ap_expr_info_t *participant_email;
+    ap_expr_info_t *participant_phone;
+    ap_expr_info_t *participant_mobile;
     sence_moodle_dir_t moodle;
 } sence_dir_conf_t;
 
@@ -75,6 +82,14 @@ typedef struct {
     sence_moodle_srv_t moodle;
     const char *journal; /* SenceJournal, main server only */
     int origin_strict;   /* SenceCallbackOrigin strict: 1, off: 0, unset: -1 */
+    /* alert mail transport (alert_glue.c) */
+    const char *mail_host; /* SenceMailServer, NULL unset (localhost) */
+    int mail_port;         /* 0 unset (25) */
+    const char *mail_from; /* SenceMailFrom */
+    int mail_tls;          /* SenceMailTLS: -1 unset (on), 0 off, 1 on, 2 required */
+    const char *mail_auth; /* SenceMailAuthFile's path, for the dump and messages */
+    const char *mail_user; /* ... its user and password (never logged) */
+    const char *mail_password;
     /* derived at startup */
     apr_array_header_t *sence_origins; /* origins of the SENCE endpoints gated sections use */
     const char *url_retoma;
@@ -89,7 +104,12 @@ typedef struct {
     char run[SENCE_RUN_MAX + 1];
     const char *subject; /* the LMS account behind the RUN ("moodle:42"), or "" */
     const char *fullname;
-    int app; /* identified by a web-service token: no browser to send to SENCE */
+    const char *email; /* contact data (Moodle mode; NULL elsewhere: the alert expressions) */
+    const char *phone;
+    const char *mobile;
+    const char *course_name;
+    const char *raw_run; /* the RUN as the identity source found it (for refusals) */
+    int app;             /* identified by a web-service token: no browser to send to SENCE */
     const char *cod_sence;
     const char *codigo_curso;
     int linea;

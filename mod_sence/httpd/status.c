@@ -4,6 +4,7 @@
 #include "config.h"
 #include "status.h"
 #include "store_glue.h"
+#include "alert_glue.h"
 
 #include <http_core.h>
 #include <http_main.h>
@@ -103,6 +104,16 @@ static const char *label(apr_pool_t *p, const char *v)
     return out;
 }
 
+/* The alert queue's figures; zeroes when no section sends alerts. */
+static int alert_stats(sence_alert_stats_t *a)
+{
+    memset(a, 0, sizeof(*a));
+    if (!sence_alertq())
+        return 0;
+    sence_alertq_stats(sence_alertq(), a);
+    return 1;
+}
+
 static void metrics(request_rec *r, const sence_store_stats_t *st, const sence_counters_t *n,
                     apr_hash_t *courses, apr_array_header_t *locs)
 {
@@ -156,6 +167,28 @@ static void metrics(request_rec *r, const sence_store_stats_t *st, const sence_c
             ap_rprintf(r, "sence_glosa_errors_total{code=\"%s\"} %u\n",
                        sence_slot_code(i) < 0 ? "other" : apr_itoa(r->pool, sence_slot_code(i)),
                        n->codes[i]);
+    {
+        sence_alert_stats_t a;
+        alert_stats(&a);
+        ap_rprintf(
+            r,
+            "# HELP sence_alerts_queued Alert mails waiting for delivery.\n"
+            "# TYPE sence_alerts_queued gauge\nsence_alerts_queued %u\n"
+            "# HELP sence_alerts_sent_total Alert mails the SMTP server accepted.\n"
+            "# TYPE sence_alerts_sent_total counter\nsence_alerts_sent_total %" APR_UINT64_T_FMT
+            "\n"
+            "# HELP sence_alerts_failed_total Alert mails given up after the last try.\n"
+            "# TYPE sence_alerts_failed_total counter\nsence_alerts_failed_total "
+            "%" APR_UINT64_T_FMT "\n"
+            "# HELP sence_alerts_throttled_total Alerts held back by SenceAlertThrottle.\n"
+            "# TYPE sence_alerts_throttled_total counter\nsence_alerts_throttled_total "
+            "%" APR_UINT64_T_FMT "\n"
+            "# HELP sence_alerts_dropped_total Undelivered alerts dropped from a full "
+            "queue.\n"
+            "# TYPE sence_alerts_dropped_total counter\nsence_alerts_dropped_total "
+            "%" APR_UINT64_T_FMT "\n",
+            a.queued, a.sent, a.failed, a.throttled, a.dropped);
+    }
     ap_rputs("# HELP sence_location_info Gated locations and their SENCE environment.\n"
              "# TYPE sence_location_info gauge\n",
              r);
@@ -204,6 +237,16 @@ static void json(request_rec *r, const sence_store_stats_t *st, const sence_coun
         ap_rprintf(r, "%s\"%s\":%u", first ? "" : ",",
                    sence_slot_code(i) < 0 ? "other" : apr_itoa(p, sence_slot_code(i)), n->codes[i]);
         first = 0;
+    }
+    {
+        sence_alert_stats_t a;
+        int on = alert_stats(&a);
+        ap_rprintf(
+            r,
+            "},\"alerts\":{\"enabled\":%s,\"queued\":%u,\"capacity\":%u,\"sent\":%" APR_UINT64_T_FMT
+            ",\"failed\":%" APR_UINT64_T_FMT ",\"throttled\":%" APR_UINT64_T_FMT
+            ",\"dropped\":%" APR_UINT64_T_FMT,
+            on ? "true" : "false", a.queued, a.capacity, a.sent, a.failed, a.throttled, a.dropped);
     }
     ap_rputs("},\"locations\":[", r);
     for (i = 0; i < locs->nelts; i++) {
@@ -270,6 +313,18 @@ static void html(request_rec *r, const sence_store_stats_t *st, const sence_coun
                "accepted from a browser request that did not look like SENCE's page (see the "
                "journal's <code>suspect</code> field).</p>\n",
                n->suspect[0], n->suspect[1]);
+    {
+        sence_alert_stats_t a;
+        if (alert_stats(&a))
+            ap_rprintf(r,
+                       "<h2>Alert mails</h2>\n<p>%u queued (of %u), %" APR_UINT64_T_FMT
+                       " sent, %" APR_UINT64_T_FMT " failed, %" APR_UINT64_T_FMT
+                       " held back by SenceAlertThrottle, %" APR_UINT64_T_FMT
+                       " dropped from a full queue.</p>\n",
+                       a.queued, a.capacity, a.sent, a.failed, a.throttled, a.dropped);
+        else
+            ap_rputs("<h2>Alert mails</h2>\n<p>Off: no section sets SenceAlertMail.</p>\n", r);
+    }
     ap_rputs("<h2>SENCE error codes</h2>\n<table border=\"1\">\n", r);
     for (i = 0; i < SENCE_CODE_SLOTS; i++)
         if (n->codes[i])

@@ -36,7 +36,7 @@ our %J = (
 use constant EVENTS => [qw(login_sent start_ok start_error close_sent close_ok close_error
                            session_expired login_abandoned session_evicted login_evicted
                            callback_rejected close_abandoned close_evicted session_replaced
-                           login_replaced close_replaced)];
+                           login_replaced close_replaced alert_sent alert_failed)];
 
 # ISO 8601 local time with a numeric offset.
 use constant ISO_TIME => qr/\A(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)([+-])(\d\d):(\d\d)\z/;
@@ -133,14 +133,14 @@ sub check_event {
                     or Test::More::diag("journal $t, now $z");
             }
         }
-        my %ok = map { $_ => 1 } qw(time event), @REC, qw(codes ended reason ip),
+        my %ok = map { $_ => 1 } qw(time event), @REC, qw(codes ended reason ip alert recipients),
                  qw(origin fetch_site fetch_mode seconds suspect);
         my @unknown = grep { !$ok{$_} } sort keys %$e;
         Test::More::is("@unknown", '', 'no unknown fields');
         Test::More::ok(!defined $e->{linea} || (!ref $e->{linea} && $e->{linea} =~ /\A\d+\z/
                        && JSON::PP->new->canonical->encode([$e->{linea}]) =~ /\A\[\d+\]\z/),
                        'linea is a JSON number') if exists $e->{linea};
-        if ($o{event} =~ /\A(?:start|close)_error\z/) {
+        if ($o{event} =~ /\A(?:start|close)_error\z/ || ($o{event} =~ /\Aalert_/ && exists $e->{codes})) {
             Test::More::ok(ref $e->{codes} eq 'ARRAY' && @{ $e->{codes} }
                            && !grep({ ref $_ || !/\A\d+\z/ } @{ $e->{codes} }),
                            'codes: array of numbers') or Test::More::diag(explain_json($e));
@@ -150,7 +150,7 @@ sub check_event {
         }
         Test::More::ok(!exists $e->{ended} || ($o{event} eq 'close_error' &&
                        JSON::PP::is_bool($e->{ended}) && $e->{ended}), 'ended: only true, only close_error');
-        Test::More::ok(!exists $e->{reason} || $o{event} eq 'callback_rejected',
+        Test::More::ok(!exists $e->{reason} || $o{event} =~ /\A(?:callback_rejected|alert_failed)\z/,
                        'reason only on callback_rejected');
         if ($o{event} =~ /\A(?:start|close)_(?:ok|error)\z/) {
             Test::More::ok(defined $e->{seconds} && $e->{seconds} =~ /\A\d+\z/,

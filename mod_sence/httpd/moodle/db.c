@@ -55,6 +55,7 @@ static const struct {
     {"attempt", "SELECT q.course FROM {p}quiz_attempts a JOIN {p}quiz q ON q.id = a.quiz WHERE "
                 "a.id = %lld"},
     {"username", "SELECT id FROM {p}user WHERE username = %s AND deleted = 0"},
+    {"course_name", "SELECT fullname FROM {p}course WHERE id = %lld"},
 };
 
 static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) * dbd_acquire;

@@ -97,6 +97,11 @@ static void participant(const sence_dir_conf_t *d, const sence_mreq_t *req, cons
     who->subject = pr->subject;
     who->app = req->token_kind != SENCE_MTOKEN_NONE && req->token;
     who->fullname = pr->fullname;
+    who->email = pr->email;
+    who->phone = pr->phone1;
+    who->mobile = pr->phone2;
+    who->raw_run = pr->raw_run;
+    who->course_name = g->c.shortname;
     who->linea = g->mc->linea ? g->mc->linea : d->linea;
     who->cod_sence = g->mc->cod_sence;
     who->codigo_curso = g->mc->codigo_curso ? g->mc->codigo_curso
@@ -142,6 +147,21 @@ static sence_who_t attribute(request_rec *r, sence_mreq_t *req, const profile_t 
         }
     }
     return SENCE_WHO_OK;
+}
+
+/* The course's full name for alert mails, only where the section sends them (one more lookup,
+ * cached like the others); its short name when the query fails. */
+static void course_name(request_rec *r, const sence_dir_conf_t *d, const gcourse_t *g,
+                        sence_participant_t *who)
+{
+    sence_mresult_t res;
+
+    if (!d->alert_mail || !d->alert_mail->nelts)
+        return;
+    if (sence_mdb_lookup(r, SENCE_MQ_COURSE_NAME, sence_mnum(r->pool, g->c.id), NULL, &res) ==
+            APR_SUCCESS &&
+        res.rows->nelts && *sence_mdb_cell(&res, 0, 0))
+        who->course_name = sence_mdb_cell(&res, 0, 0);
 }
 
 sence_who_t sence_moodle_identify(request_rec *r, const sence_dir_conf_t *d,
@@ -235,10 +255,14 @@ sence_who_t sence_moodle_identify(request_rec *r, const sence_dir_conf_t *d,
         return SENCE_WHO_TOO_LARGE;
     }
     if (!pr.run) {
+        participant(d, &req, &pr, target, who); /* contact data for the alert */
+        course_name(r, d, target, who);
         *reason = pr.run_reason;
         return pr.run_st;
     }
     participant(d, &req, &pr, target, who);
+    if (!*has_session) /* the gate will send a login: the alert needs the name */
+        course_name(r, d, target, who);
     if ((why = sence_check_codigo_curso(who->codigo_curso, env)) != NULL) {
         *reason = apr_psprintf(r->pool,
                                "course %" APR_INT64_T_FMT " (%s): ID number '%s': %s; "

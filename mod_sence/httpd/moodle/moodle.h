@@ -28,6 +28,7 @@ typedef enum {
     SENCE_MQ_ENTRY,
     SENCE_MQ_ATTEMPT,
     SENCE_MQ_USERNAME,
+    SENCE_MQ_COURSE_NAME, /* alert mails only */
     SENCE_MQ_COUNT
 } sence_mq_t;
 

@@ -15,6 +15,7 @@ typedef struct {
     const char *username;
     const char *idnumber;
     const char *fullname;
+    const char *email, *phone1, *phone2;
     apr_time_t until; /* the Moodle session times out then (cookie path; 0 otherwise) */
 } user_t;
 
@@ -110,6 +111,9 @@ static sence_who_t find_user(request_rec *r, const sence_mreq_t *req, const char
     u->idnumber = sence_mdb_cell(&res, 0, 1);
     u->fullname =
         apr_pstrcat(r->pool, sence_mdb_cell(&res, 0, 2), " ", sence_mdb_cell(&res, 0, 3), NULL);
+    u->email = sence_mdb_cell(&res, 0, 4);
+    u->phone1 = sence_mdb_cell(&res, 0, 5);
+    u->phone2 = sence_mdb_cell(&res, 0, 6);
     return SENCE_WHO_OK;
 }
 
@@ -249,6 +253,9 @@ static void build_profile(request_rec *r, const sence_dir_conf_t *d, const sence
     pr->userid = u.userid;
     pr->subject = u.binding;
     pr->fullname = u.fullname;
+    pr->email = u.email;
+    pr->phone1 = u.phone1;
+    pr->phone2 = u.phone2;
     pr->until = u.until;
     profile_courses(r, &d->moodle, &u, pr);
     if (pr->st != SENCE_WHO_OK) {
@@ -256,6 +263,7 @@ static void build_profile(request_rec *r, const sence_dir_conf_t *d, const sence
         return;
     }
     raw = d->moodle.run_field == 2 ? u.username : u.idnumber;
+    pr->raw_run = raw;
     if ((rs = sence_run_normalize(raw, run)) != SENCE_RUN_OK) {
         pr->run_reason = apr_psprintf(r->pool, "Moodle user %s has %s '%s' (%s)", u.userid,
                                       d->moodle.run_field == 2 ? "username" : "ID number",
@@ -307,14 +315,17 @@ static const char *profile_encode(apr_pool_t *p, const profile_t *pr)
     return apr_pstrcat(p, apr_itoa(p, (int)pr->st), cs, pr->userid ? pr->userid : "", cs,
                        pr->subject ? pr->subject : "", cs, pr->fullname ? pr->fullname : "", cs,
                        pr->run ? pr->run : "", cs, apr_itoa(p, (int)pr->run_st), cs,
-                       pr->run_reason ? pr->run_reason : "", cs, courses, NULL);
+                       pr->run_reason ? pr->run_reason : "", cs, pr->email ? pr->email : "", cs,
+                       pr->phone1 ? pr->phone1 : "", cs, pr->phone2 ? pr->phone2 : "", cs,
+                       pr->raw_run ? pr->raw_run : "", cs, courses, NULL);
 }
 
 /* The courses come back through the (cached) course lookup, so a course's SenceMoodleCourse
  * line is found by id or shortname as when the profile was made. */
 static int profile_decode(request_rec *r, char *v, profile_t *pr)
 {
-    const char **f[] = {&pr->userid, &pr->subject, &pr->fullname, &pr->run, NULL, &pr->run_reason};
+    const char **f[] = {&pr->userid,     &pr->subject, &pr->fullname, &pr->run,    NULL,
+                        &pr->run_reason, &pr->email,   &pr->phone1,   &pr->phone2, &pr->raw_run};
     char *run_st = NULL, *courses, *state = NULL, *id;
     apr_size_t i;
 

@@ -16,6 +16,10 @@ typedef struct {
     const char *userid;
     const char *subject;
     const char *fullname;
+    const char *email; /* contact data, for alert mails */
+    const char *phone1;
+    const char *phone2;
+    const char *raw_run;       /* the RUN field as the profile has it */
     const char *run;           /* normalised; NULL when not a valid RUN (run_st says why) */
     sence_who_t run_st;        /* SENCE_WHO_NO_RUN, SENCE_WHO_BAD_RUN */
     const char *run_reason;    /* the log line for run_st */

@@ -12,7 +12,8 @@
 #                                     SENCE_DEMO_PUBLIC_HOST / SENCE_DEMO_SENCE_HOST name the
 #                                     course's and the simulator's host (default 127.0.0.1),
 #                                     SENCE_DEMO_CLOSE=1 adds SenceCloseSession On to /curso,
-#                                     SENCE_DEMO_CALLBACK_ORIGIN=strict|off sets SenceCallbackOrigin
+#                                     SENCE_DEMO_CALLBACK_ORIGIN=strict|off sets SenceCallbackOrigin,
+#                                     SENCE_DEMO_SMTP_PORT=n sends alert mails to 127.0.0.1:n
 #   sence_free_port [FIRST]           print the first free loopback TCP port from FIRST
 #   sence_wait_http URL SECONDS [PID] wait until URL answers (fails early if PID dies)
 
@@ -170,6 +171,9 @@ sence_write_demo_conf() {
   local -a defines=()
   case "${SENCE_DEMO_CLOSE:-0}" in 0) ;; 1) defines+=("Define DEMO_CLOSE") ;;
     *) sence_die "SENCE_DEMO_CLOSE must be 0 or 1" ;; esac
+  case "${SENCE_DEMO_SMTP_PORT:-}" in '') ;;
+    *[!0-9]*) sence_die "SENCE_DEMO_SMTP_PORT must be a port number" ;;
+    *) defines+=("Define DEMO_SMTP_PORT $SENCE_DEMO_SMTP_PORT") ;; esac
   case "${SENCE_DEMO_CALLBACK_ORIGIN:-}" in '') ;;
     strict | off) defines+=("Define DEMO_CALLBACK_ORIGIN $SENCE_DEMO_CALLBACK_ORIGIN") ;;
     *) sence_die "SENCE_DEMO_CALLBACK_ORIGIN must be strict or off" ;; esac

@@ -53,54 +53,53 @@ typedef struct {
     int json, production;
     const char *endpoint, *cacert, *apache_config, *httpd, *rut_otec, *token_file;
     long timeout;
-    apr_array_header_t *courses;      /* --course values */
-    apr_hash_t *codigo_curso;         /* --codigo-curso COURSE=CODIGO */
+    apr_array_header_t *courses; /* --course values */
+    apr_hash_t *codigo_curso;    /* --codigo-curso COURSE=CODIGO */
 } opts_t;
 
 static void help(void)
 {
-    fputs(
-        "Usage: sencectl check [--json] [--production] [--endpoint URL] [--cacert FILE]\n"
-        "                      [--timeout SECONDS] [--apache-config FILE] [--httpd PROGRAM]\n"
-        "                      [--token-file FILE] [--codigo-curso COURSE=CODIGO]...\n"
-        "       sencectl check --rut-otec RUT --token-file FILE\n"
-        "                      --course CODSENCE:CODIGOCURSO:LINEA... [options]\n"
-        "\n"
-        "Sends SENCE a start request for every gated course, with a probe RUN (" PROBE_RUN
-        ") and a\n"
-        "probe IdSesionAlumno, does not follow the answer and reads it: OK when SENCE shows its\n"
-        "login page or only answers 208 (the probe RUN is not enrolled); otherwise each\n"
-        "GlosaError code, its description and the directive to fix.\n"
-        "\n"
-        "Courses: by default those of the running configuration (apache2ctl -t -D\n"
-        "DUMP_SENCE_JSON); --apache-config FILE reads FILE instead (apache2 -f FILE -t ...);\n"
-        "--course gives them explicitly (line 1: --course :CODIGOCURSO:1).\n"
-        "\n"
-        "Options\n"
-        "  --json                  a JSON array instead of lines\n"
-        "  --production            also check production courses (requests go to SENCE's\n"
-        "                          production environment; nothing is recorded)\n"
-        "  --endpoint URL          SENCE base URL for every course (default: each course's\n"
-        "                          SenceEndpoint, else SENCE's test environment); http:// only\n"
-        "                          for a loopback host\n"
-        "  --cacert FILE           also trust this CA (TLS verification is always on)\n"
-        "  --timeout SECONDS       bound of each request (default 15)\n"
-        "  --apache-config FILE    the httpd configuration to read\n"
-        "  --httpd PROGRAM         the program that reads it (default apache2ctl, or apache2\n"
-        "                          with --apache-config)\n"
-        "  --token-file FILE       the token for --course, and for sections whose token is\n"
-        "                          inline (SenceToken)\n"
-        "  --rut-otec RUT          the OTEC's RUT for --course\n"
-        "  --course C:CC:L         a course: CodSence, CodigoCurso, LineaCapacitacion\n"
-        "  --codigo-curso ID=CODIGO  CodigoCurso of a SenceMoodleCourse that takes the\n"
-        "                          course's ID number in Moodle\n"
-        "  -h, --help              this text\n"
-        "\n"
-        "Proxies: the usual environment variables (https_proxy, no_proxy, ...).\n"
-        "Exit status: 0 every checked course OK (skipped ones do not count), 1 some course has\n"
-        "errors, 2 SENCE could not be reached or gave an unreadable answer for some course, or\n"
-        "the courses could not be read (usage errors too).\n",
-        stdout);
+    fputs("Usage: sencectl check [--json] [--production] [--endpoint URL] [--cacert FILE]\n"
+          "                      [--timeout SECONDS] [--apache-config FILE] [--httpd PROGRAM]\n"
+          "                      [--token-file FILE] [--codigo-curso COURSE=CODIGO]...\n"
+          "       sencectl check --rut-otec RUT --token-file FILE\n"
+          "                      --course CODSENCE:CODIGOCURSO:LINEA... [options]\n"
+          "\n"
+          "Sends SENCE a start request for every gated course, with a probe RUN (" PROBE_RUN
+          ") and a\n"
+          "probe IdSesionAlumno, does not follow the answer and reads it: OK when SENCE shows its\n"
+          "login page or only answers 208 (the probe RUN is not enrolled); otherwise each\n"
+          "GlosaError code, its description and the directive to fix.\n"
+          "\n"
+          "Courses: by default those of the running configuration (apache2ctl -t -D\n"
+          "DUMP_SENCE_JSON); --apache-config FILE reads FILE instead (apache2 -f FILE -t ...);\n"
+          "--course gives them explicitly (line 1: --course :CODIGOCURSO:1).\n"
+          "\n"
+          "Options\n"
+          "  --json                  a JSON array instead of lines\n"
+          "  --production            also check production courses (requests go to SENCE's\n"
+          "                          production environment; nothing is recorded)\n"
+          "  --endpoint URL          SENCE base URL for every course (default: each course's\n"
+          "                          SenceEndpoint, else SENCE's test environment); http:// only\n"
+          "                          for a loopback host\n"
+          "  --cacert FILE           also trust this CA (TLS verification is always on)\n"
+          "  --timeout SECONDS       bound of each request (default 15)\n"
+          "  --apache-config FILE    the httpd configuration to read\n"
+          "  --httpd PROGRAM         the program that reads it (default apache2ctl, or apache2\n"
+          "                          with --apache-config)\n"
+          "  --token-file FILE       the token for --course, and for sections whose token is\n"
+          "                          inline (SenceToken)\n"
+          "  --rut-otec RUT          the OTEC's RUT for --course\n"
+          "  --course C:CC:L         a course: CodSence, CodigoCurso, LineaCapacitacion\n"
+          "  --codigo-curso ID=CODIGO  CodigoCurso of a SenceMoodleCourse that takes the\n"
+          "                          course's ID number in Moodle\n"
+          "  -h, --help              this text\n"
+          "\n"
+          "Proxies: the usual environment variables (https_proxy, no_proxy, ...).\n"
+          "Exit status: 0 every checked course OK (skipped ones do not count), 1 some course has\n"
+          "errors, 2 SENCE could not be reached or gave an unreadable answer for some course, or\n"
+          "the courses could not be read (usage errors too).\n",
+          stdout);
 }
 
 /* What to change for each code; NULL when the code is not about the configuration. */
@@ -239,13 +238,12 @@ static const char *run_dump(apr_pool_t *p, const opts_t *o, const char **out)
     args[n++] = "-D";
     args[n++] = "DUMP_SENCE_JSON";
     args[n] = NULL;
-    if ((rv = apr_file_mktemp(&errf, errpath, APR_FOPEN_DELONCLOSE | APR_FOPEN_READ |
-                                                  APR_FOPEN_WRITE | APR_FOPEN_CREATE |
-                                                  APR_FOPEN_EXCL,
+    if ((rv = apr_file_mktemp(&errf, errpath,
+                              APR_FOPEN_DELONCLOSE | APR_FOPEN_READ | APR_FOPEN_WRITE |
+                                  APR_FOPEN_CREATE | APR_FOPEN_EXCL,
                               p)) != APR_SUCCESS ||
         (rv = apr_procattr_create(&attr, p)) != APR_SUCCESS ||
-        (rv = apr_procattr_io_set(attr, APR_NO_PIPE, APR_FULL_BLOCK, APR_NO_PIPE)) !=
-            APR_SUCCESS ||
+        (rv = apr_procattr_io_set(attr, APR_NO_PIPE, APR_FULL_BLOCK, APR_NO_PIPE)) != APR_SUCCESS ||
         (rv = apr_procattr_child_err_set(attr, errf, NULL)) != APR_SUCCESS ||
         (rv = apr_procattr_cmdtype_set(attr, APR_PROGRAM_PATH)) != APR_SUCCESS ||
         (rv = apr_proc_create(&proc, prog, args, NULL, attr, p)) != APR_SUCCESS)
@@ -322,8 +320,8 @@ static const char *courses_from_dump(apr_pool_t *p, const opts_t *o, apr_array_h
                                     k->moodle_course ? k->moodle_course : "?",
                                     jstr(c, "course_where") ? jstr(c, "course_where") : "?");
             if (!k->codigo_curso && k->moodle_course)
-                k->codigo_curso = apr_hash_get(o->codigo_curso, k->moodle_course,
-                                               APR_HASH_KEY_STRING);
+                k->codigo_curso =
+                    apr_hash_get(o->codigo_curso, k->moodle_course, APR_HASH_KEY_STRING);
         } else {
             k->label = apr_psprintf(p, "%s (%s)", jstr(c, "path") ? jstr(c, "path") : "?",
                                     k->where ? k->where : "?");
@@ -389,8 +387,9 @@ static void probe(apr_pool_t *p, const opts_t *o, course_t *k)
         return;
     }
     if (!k->codigo_curso) {
-        k->reason = apr_psprintf(p, "its CodigoCurso is the course's ID number in Moodle: give "
-                                    "it with --codigo-curso %s=CODIGO",
+        k->reason = apr_psprintf(p,
+                                 "its CodigoCurso is the course's ID number in Moodle: give "
+                                 "it with --codigo-curso %s=CODIGO",
                                  k->moodle_course ? k->moodle_course : "COURSE");
         return;
     }
@@ -499,8 +498,7 @@ static void print_json(apr_pool_t *p, const apr_array_header_t *list)
         }
         fputs("]}", stdout);
         if (k->reason && k->status != ST_OK)
-            fprintf(stderr, CTL_PROG ": %s: %s: %s\n", k->label, status_name[k->status],
-                    k->reason);
+            fprintf(stderr, CTL_PROG ": %s: %s: %s\n", k->label, status_name[k->status], k->reason);
     }
     fputs("\n]\n", stdout);
 }
@@ -537,13 +535,14 @@ int ctl_check(apr_pool_t *p, int argc, const char *const *argv)
     opts_t o;
     apr_array_header_t *list = apr_array_make(p, 8, sizeof(course_t));
     const char *why, *v = NULL;
-    int i, r, worst = 0, checked = 0;
+    int i, worst = 0, checked = 0;
 
     memset(&o, 0, sizeof(o));
     o.timeout = 15;
     o.courses = apr_array_make(p, 4, sizeof(const char *));
     o.codigo_curso = apr_hash_make(p);
     for (i = 1; i < argc; i++) {
+        int r;
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
             help();
             return 0;

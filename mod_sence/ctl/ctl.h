@@ -26,8 +26,8 @@ typedef struct {
 } ctl_http_opts_t;
 
 typedef struct {
-    long status;          /* HTTP status, 0 when none */
-    const char *body;     /* NUL-terminated */
+    long status;      /* HTTP status, 0 when none */
+    const char *body; /* NUL-terminated */
     apr_size_t len;
     const char *location; /* Location header of a redirect, or NULL */
     const char *error;    /* transport error (English), or NULL */
@@ -39,8 +39,7 @@ int ctl_http_init(void);
  * redirect; TLS verification always on. */
 void ctl_http_post(apr_pool_t *p, const char *url, const apr_array_header_t *fields,
                    const ctl_http_opts_t *o, ctl_http_answer_t *out);
-void ctl_http_get(apr_pool_t *p, const char *url, const ctl_http_opts_t *o,
-                  ctl_http_answer_t *out);
+void ctl_http_get(apr_pool_t *p, const char *url, const ctl_http_opts_t *o, ctl_http_answer_t *out);
 
 /* ---- SENCE's answer (html.c) ---- */
 typedef enum {

@@ -49,9 +49,8 @@ static const char *attr(apr_pool_t *p, xmlNodePtr n, const char *name)
         xmlFree(v);
         while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
             s++;
-        for (e = s + strlen(s); e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' ||
-                                          e[-1] == '\n');
-             e--)
+        for (e = s + strlen(s);
+             e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n'); e--)
             ;
         *e = '\0';
         return s;

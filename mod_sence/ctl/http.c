@@ -119,8 +119,7 @@ void ctl_http_post(apr_pool_t *p, const char *url, const apr_array_header_t *fie
     perform(p, url, fields, o, out);
 }
 
-void ctl_http_get(apr_pool_t *p, const char *url, const ctl_http_opts_t *o,
-                  ctl_http_answer_t *out)
+void ctl_http_get(apr_pool_t *p, const char *url, const ctl_http_opts_t *o, ctl_http_answer_t *out)
 {
     perform(p, url, NULL, o, out);
 }

@@ -21,7 +21,8 @@
 static void help(void)
 {
     fputs(
-        "Usage: sencectl report [--csv] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--course CODIGO]...\n"
+        "Usage: sencectl report [--csv] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--course "
+        "CODIGO]...\n"
         "                       [--suspect] [--tz ZONE] [JOURNAL...]\n"
         "\n"
         "Reads mod_sence attendance journals (SenceJournal: one JSON object per line) from the\n"
@@ -30,7 +31,8 @@ static void help(void)
         "evidence of SENCE attendance.\n"
         "\n"
         "Options\n"
-        "  --csv              CSV (RFC 4180, header line, LF line ends) instead of an aligned table\n"
+        "  --csv              CSV (RFC 4180, header line, LF line ends) instead of an aligned "
+        "table\n"
         "  --from YYYY-MM-DD  only days on or after this date\n"
         "  --to YYYY-MM-DD    only days on or before this date\n"
         "  --course CODIGO    only this CodigoCurso (repeat for several)\n"
@@ -45,17 +47,21 @@ static void help(void)
         "  cod_sence       CodSence sent to SENCE (may be empty on line 1)\n"
         "  linea           LineaCapacitacion\n"
         "  run             the participant's RUN\n"
-        "  first_start     time of the day's first start_ok (session started by SENCE), as written\n"
+        "  first_start     time of the day's first start_ok (session started by SENCE), as "
+        "written\n"
         "                  in the journal (ISO 8601 with offset); empty if none\n"
-        "  last_close      time of the day's last close_ok (session closed at SENCE); empty if none\n"
+        "  last_close      time of the day's last close_ok (session closed at SENCE); empty if "
+        "none\n"
         "  sessions        sessions started that day (start_ok lines)\n"
         "  closes          sessions closed at SENCE that day (close_ok lines)\n"
-        "  errors          GlosaError codes of failed starts and closes (start_error, close_error),\n"
+        "  errors          GlosaError codes of failed starts and closes (start_error, "
+        "close_error),\n"
         "                  in time order, separated by \";\" (e.g. 211;204); empty if none\n"
         "  abandoned       logins sent to SENCE and never answered within SenceLoginTimeout\n"
         "                  (login_abandoned; an unanswered close is close_abandoned, not counted)\n"
         "  pending         logins sent (login_sent) with no outcome in the journals read: no\n"
-        "                  start_ok, start_error, login_abandoned, callback_rejected, login_evicted\n"
+        "                  start_ok, start_error, login_abandoned, callback_rejected, "
+        "login_evicted\n"
         "                  or login_replaced for that IdSesionAlumno (still at SENCE, or the\n"
         "                  outcome is in a later journal file)\n"
         "  expired         sessions that ended by reaching SenceSessionLifetime (session_expired)\n"
@@ -71,18 +77,29 @@ static void help(void)
         "                  (start_ok) for the course in the journals read, any day: SENCE's sworn\n"
         "                  declaration (DJ) needs one; else no\n"
         "\n"
-        "Expired sessions and abandoned logins are journalled when the server reclaims them, which\n"
+        "Expired sessions and abandoned logins are journalled when the server reclaims them, "
+        "which\n"
         "can be later than the exact expiry (even the next day).\n"
         "\n"
-        "Lines that are not a JSON object with \"time\" and \"event\" (or that lack the participant\n"
+        "Lines that are not a JSON object with \"time\" and \"event\" (or that lack the "
+        "participant\n"
         "and course of a participant event) are skipped, counted and reported on standard error\n"
         "with file and line number; they never stop the report. Exit status: 0, or 2 for a usage\n"
         "error or an unreadable file.\n",
         stdout);
 }
 
-enum { E_OTHER, E_LOGIN_SENT, E_START_OK, E_START_ERROR, E_CLOSE_SENT, E_CLOSE_OK, E_CLOSE_ERROR,
-       E_SESSION_EXPIRED, E_LOGIN_ABANDONED };
+enum {
+    E_OTHER,
+    E_LOGIN_SENT,
+    E_START_OK,
+    E_START_ERROR,
+    E_CLOSE_SENT,
+    E_CLOSE_OK,
+    E_CLOSE_ERROR,
+    E_SESSION_EXPIRED,
+    E_LOGIN_ABANDONED
+};
 
 static const struct {
     const char *name;
@@ -90,15 +107,22 @@ static const struct {
     int keyed;   /* belongs to a participant and a course: a row */
     int settles; /* an outcome of a login attempt (its IdSesionAlumno) */
 } known[] = {
-    {"login_sent", E_LOGIN_SENT, 1, 0},      {"start_ok", E_START_OK, 1, 1},
-    {"start_error", E_START_ERROR, 1, 1},    {"close_sent", E_CLOSE_SENT, 0, 0},
-    {"close_ok", E_CLOSE_OK, 1, 0},          {"close_error", E_CLOSE_ERROR, 1, 0},
+    {"login_sent", E_LOGIN_SENT, 1, 0},
+    {"start_ok", E_START_OK, 1, 1},
+    {"start_error", E_START_ERROR, 1, 1},
+    {"close_sent", E_CLOSE_SENT, 0, 0},
+    {"close_ok", E_CLOSE_OK, 1, 0},
+    {"close_error", E_CLOSE_ERROR, 1, 0},
     {"session_expired", E_SESSION_EXPIRED, 1, 0},
     {"login_abandoned", E_LOGIN_ABANDONED, 1, 1},
-    {"session_evicted", E_OTHER, 0, 0},      {"login_evicted", E_OTHER, 0, 1},
-    {"callback_rejected", E_OTHER, 0, 1},    {"close_abandoned", E_OTHER, 0, 0},
-    {"close_evicted", E_OTHER, 0, 0},        {"session_replaced", E_OTHER, 0, 0},
-    {"login_replaced", E_OTHER, 0, 1},       {"close_replaced", E_OTHER, 0, 0},
+    {"session_evicted", E_OTHER, 0, 0},
+    {"login_evicted", E_OTHER, 0, 1},
+    {"callback_rejected", E_OTHER, 0, 1},
+    {"close_abandoned", E_OTHER, 0, 0},
+    {"close_evicted", E_OTHER, 0, 0},
+    {"session_replaced", E_OTHER, 0, 0},
+    {"login_replaced", E_OTHER, 0, 1},
+    {"close_replaced", E_OTHER, 0, 0},
 };
 
 typedef struct {
@@ -157,9 +181,9 @@ static int all_digits(const char *s)
 
 static int two(const char *s)
 {
-    return (s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9') ? (s[0] - '0') * 10 + s[1] -
-                                                                             '0'
-                                                                       : -1;
+    return (s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9')
+               ? (s[0] - '0') * 10 + s[1] - '0'
+               : -1;
 }
 
 /* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
@@ -460,8 +484,7 @@ static int read_journal(reader_t *rd, const char *path)
             break;
     }
     if (b.len)
-        read_line(rd, apr_pstrmemdup(p, b.buf, b.len), b.len,
-                  apr_psprintf(p, "%s:%lu", name, ++n));
+        read_line(rd, apr_pstrmemdup(p, b.buf, b.len), b.len, apr_psprintf(p, "%s:%lu", name, ++n));
     free(b.buf);
     if (!is_stdin)
         apr_file_close(f);
@@ -507,9 +530,9 @@ static int by_row(const void *x, const void *y)
 
 #define NCOLS 17
 static const char *const cols[NCOLS] = {
-    "date",    "codigo_curso", "cod_sence", "linea",   "run",     "first_start",
-    "last_close", "sessions",  "closes",    "errors",  "abandoned", "pending",
-    "expired", "suspect",      "first_activity", "last_activity", "dj"};
+    "date",       "codigo_curso", "cod_sence",      "linea",         "run",       "first_start",
+    "last_close", "sessions",     "closes",         "errors",        "abandoned", "pending",
+    "expired",    "suspect",      "first_activity", "last_activity", "dj"};
 static const int numeric[NCOLS] = {0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 1, 1, 1, 1, 0, 0, 0};
 
 static void cells_of(apr_pool_t *p, const row_t *r, const char *out[NCOLS])
@@ -596,8 +619,8 @@ static void print_table(apr_pool_t *p, row_t **rows, int n)
         int last = NCOLS - 1;
         for (k = 0; k < NCOLS; k++) {
             fputs(k ? "  " : "", stdout);
-            /* the last column is left-aligned: no trailing blanks */
-            ctl_pad(c[k], k == last && !(numeric[k] && i >= 0) ? 0 : w[k], numeric[k] && i >= 0);
+            /* the last column (dj) is left-aligned: no trailing blanks */
+            ctl_pad(c[k], k == last ? 0 : w[k], numeric[k] && i >= 0);
         }
         putchar('\n');
     }
@@ -741,9 +764,9 @@ int ctl_report(apr_pool_t *p, int argc, const char *const *argv)
             row->run = ev->run;
             row->first_start = row->last_close = row->first_act = row->last_act = "";
             row->errors = "";
-            row->dj = apr_hash_get(dj, keyof(p, ev->codigo_curso, ev->cod_sence, ev->linea, "",
-                                             ev->run),
-                                   APR_HASH_KEY_STRING) != NULL;
+            row->dj =
+                apr_hash_get(dj, keyof(p, ev->codigo_curso, ev->cod_sence, ev->linea, "", ev->run),
+                             APR_HASH_KEY_STRING) != NULL;
             apr_hash_set(rows, key, APR_HASH_KEY_STRING, row);
         }
         if (ev->suspect)

@@ -74,9 +74,10 @@ static int from_file(apr_pool_t *p, const char *path)
 int ctl_rut(apr_pool_t *p, int argc, const char *const *argv)
 {
     const char *file = NULL;
-    int i, r, bad = 0, n = 0;
+    int i, bad = 0, n = 0;
 
     for (i = 1; i < argc; i++) {
+        int r;
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
             help();
             return 0;

@@ -89,7 +89,7 @@ void ctl_pad(const char *s, apr_size_t w, int right)
 int main(int argc, const char *const *argv)
 {
     apr_pool_t *p;
-    const char *cmd = argc > 1 ? argv[1] : NULL;
+    const char *cmd;
     int rc;
 
     if (apr_app_initialize(&argc, &argv, NULL) != APR_SUCCESS ||

@@ -55,7 +55,7 @@ static void table(apr_pool_t *p, const char *title, const char *const *cols, int
                 w[c] = ctl_width(r[c]);
     }
     for (c = 0; c < ncols; c++) {
-        fputs(c ? "  " : "  ", stdout);
+        fputs("  ", stdout);
         ctl_pad(cols[c], c == ncols - 1 ? 0 : w[c], 0);
     }
     putchar('\n');
@@ -112,15 +112,16 @@ static void object_table(apr_pool_t *p, const char *title, const sence_json_t *o
 int ctl_status(apr_pool_t *p, int argc, const char *const *argv)
 {
     static const char *const course_cols[] = {"cod_sence", "codigo_curso", "linea", "sessions"};
-    static const char *const loc_cols[] = {"server", "path",  "environment",
+    static const char *const loc_cols[] = {"server",   "path",   "environment",
                                            "endpoint", "moodle", "close"};
     const char *url = NULL, *v = NULL, *why = NULL;
     ctl_http_opts_t ho = {NULL, 15};
     ctl_http_answer_t ans;
     const sence_json_t *doc, *store, *x;
-    int i, r;
+    int i;
 
     for (i = 1; i < argc; i++) {
+        int r;
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
             help();
             return 0;
@@ -166,8 +167,9 @@ int ctl_status(apr_pool_t *p, int argc, const char *const *argv)
         return 2;
     }
     printf("mod_sence status at %s (%s)\n", url, cell(sence_json_get(doc, "time")));
-    printf("\nstore: capacity %s, sessions %s, attempts %s", cell(sence_json_get(store, "capacity")),
-           cell(sence_json_get(store, "sessions")), cell(sence_json_get(store, "attempts")));
+    printf("\nstore: capacity %s, sessions %s, attempts %s",
+           cell(sence_json_get(store, "capacity")), cell(sence_json_get(store, "sessions")),
+           cell(sence_json_get(store, "attempts")));
     if ((x = sence_json_get(store, "expired")) && x->type == SENCE_JSON_OBJ)
         printf(", expired %s/%s", cell(sence_json_get(x, "sessions")),
                cell(sence_json_get(x, "attempts")));
@@ -176,8 +178,7 @@ int ctl_status(apr_pool_t *p, int argc, const char *const *argv)
                cell(sence_json_get(x, "attempts")));
     putchar('\n');
     array_table(p, "live sessions per course", sence_json_get(doc, "courses"), course_cols, 4);
-    object_table(p, "events since start (non-zero)", sence_json_get(doc, "events"), "event", 0,
-                 1);
+    object_table(p, "events since start (non-zero)", sence_json_get(doc, "events"), "event", 0, 1);
     object_table(p, "GlosaError codes since start", sence_json_get(doc, "errors"), "code", 1, 0);
     if ((x = sence_json_get(doc, "suspect")) && x->type == SENCE_JSON_OBJ)
         printf("\nsuspect callbacks: start %s, close %s\n", cell(sence_json_get(x, "start")),

@@ -26,8 +26,9 @@ static const char *otec_members(apr_pool_t *p, server_rec *s, const sence_sectio
     sence_env_t env = sence_effective_env(d);
 
     return apr_psprintf(
-        p, "\"server\":%s,\"path\":%s,\"where\":%s,\"environment\":\"%s\",\"endpoint\":%s,"
-           "\"rut_otec\":%s,\"token_source\":%s",
+        p,
+        "\"server\":%s,\"path\":%s,\"where\":%s,\"environment\":\"%s\",\"endpoint\":%s,"
+        "\"rut_otec\":%s,\"token_source\":%s",
         js(p, apr_psprintf(p, "%s:%d", s->server_hostname ? s->server_hostname : "", s->port)),
         js(p, sec->path ? sec->path : "(server)"), js(p, sec->where),
         env == SENCE_ENV_PRODUCTION ? "production" : "test",
@@ -43,7 +44,7 @@ static const char *section_course(apr_pool_t *p, server_rec *s, const sence_sect
                         "{\"source\":\"section\",%s,\"cod_sence\":%s,\"codigo_curso\":%s,"
                         "\"linea\":%d,\"computed\":%s}",
                         otec_members(p, s, sec, d),
-                        js(p, d->cod_sence.expr ? NULL
+                        js(p, d->cod_sence.expr      ? NULL
                               : d->cod_sence.literal ? d->cod_sence.literal
                                                      : ""),
                         js(p, d->codigo_curso.expr ? NULL : d->codigo_curso.literal), d->linea,

@@ -170,12 +170,7 @@ static void sim_register_hooks(apr_pool_t *p)
 }
 
 #pragma GCC visibility push(default) /* the one exported symbol */
-module AP_MODULE_DECLARE_DATA sence_sim_module = {STANDARD20_MODULE_STUFF,
-                                                  sim_create_dir,
-                                                  sim_merge_dir,
-                                                  sim_create_srv,
-                                                  sim_merge_srv,
-                                                  sim_cmds,
-                                                  sim_register_hooks,
-                                                  AP_MODULE_FLAG_NONE};
+module AP_MODULE_DECLARE_DATA sence_sim_module = {
+    STANDARD20_MODULE_STUFF, sim_create_dir, sim_merge_dir,      sim_create_srv,
+    sim_merge_srv,           sim_cmds,       sim_register_hooks, AP_MODULE_FLAG_NONE};
 #pragma GCC visibility pop

@@ -164,8 +164,9 @@ static int sim_shaped_error(request_rec *r, sim_shape shape, const char *url,
         ap_rprintf(r, "<HTML><BODY><FORM METHOD=POST NAME=E ACTION=%s>\n", u);
         break;
     case SIM_SHAPE_BROKEN:
-        ap_rprintf(r, "<p>No se pudo registrar la asistencia<div></span>\n<form action=\"%s\" "
-                      "method=post><p>",
+        ap_rprintf(r,
+                   "<p>No se pudo registrar la asistencia<div></span>\n<form action=\"%s\" "
+                   "method=post><p>",
                    u);
         break;
     case SIM_SHAPE_SEVERAL:
@@ -175,8 +176,9 @@ static int sim_shaped_error(request_rec *r, sim_shape shape, const char *url,
         ap_rprintf(r, "<form method=\"post\" action=\"%s\">\n", u);
         break;
     case SIM_SHAPE_TABLE:
-        ap_rprintf(r, "<!DOCTYPE html><html><body><table><tr><form method=\"post\" action=\"%s\">"
-                      "<td>\n",
+        ap_rprintf(r,
+                   "<!DOCTYPE html><html><body><table><tr><form method=\"post\" action=\"%s\">"
+                   "<td>\n",
                    u);
         break;
     case SIM_SHAPE_ENTITIES:

@@ -341,9 +341,8 @@ static const char *courses_from_args(apr_pool_t *p, const opts_t *o, apr_array_h
         return apr_psprintf(p, "--rut-otec '%s' is not a valid RUT", o->rut_otec);
     for (i = 0; i < o->courses->nelts; i++) {
         const char *spec = APR_ARRAY_IDX(o->courses, i, const char *);
-        char *copy = apr_pstrdup(p, spec), *c1 = strchr(copy, ':'), *c2;
+        char *copy = apr_pstrdup(p, spec), *c1 = strchr(copy, ':'), *c2, *end;
         course_t *k;
-        const char *why;
         if (!c1 || !(c2 = strchr(c1 + 1, ':')) || strchr(c2 + 1, ':'))
             return apr_psprintf(p, "--course '%s': expected CODSENCE:CODIGOCURSO:LINEA", spec);
         *c1 = *c2 = '\0';
@@ -352,8 +351,10 @@ static const char *courses_from_args(apr_pool_t *p, const opts_t *o, apr_array_h
         k->label = apr_psprintf(p, "--course %s", spec);
         k->cod_sence = copy;
         k->codigo_curso = c1 + 1;
-        if ((why = sence_check_linea(c2 + 1, &k->linea)) != NULL)
-            return apr_psprintf(p, "--course '%s': %s", spec, why);
+        /* any line number: SENCE judges it (206), which is what the check is for */
+        k->linea = (int)strtol(c2 + 1, &end, 10);
+        if (!isdigit((unsigned char)c2[1]) || *end || k->linea < 1 || k->linea > 99)
+            return apr_psprintf(p, "--course '%s': LINEA must be a number (1, 3 or 6)", spec);
         if (!*k->codigo_curso)
             return apr_psprintf(p, "--course '%s': no CodigoCurso", spec);
         k->production = o->production;

@@ -397,7 +397,8 @@ EOF
 
     # The configuration does not load: exit 2, the reason shown.
     open($fh, '>', "$dir/broken.conf") or die;
-    print $fh "LoadModule sence_module \"$mods/mod_sence.so\"\nNoSuchDirective x\n";
+    print $fh "LoadModule mpm_${mpm}_module \"$libexec/mod_mpm_${mpm}.so\"\n"
+        . "LoadModule sence_module \"$mods/mod_sence.so\"\nNoSuchDirective x\n";
     close $fh;
     ($rc, undef, $err) = ctl('check', '--apache-config', "$dir/broken.conf");
     is($rc, 2, 'a configuration that does not load: exit 2');

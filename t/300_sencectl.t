@@ -405,6 +405,59 @@ EOF
     like($err, qr/NoSuchDirective|Invalid command/, '... httpd\'s message shown');
 }
 
+# ---- Moodle courses: the CodigoCurso from the course's ID number in Moodle's database ----------
+SKIP: {
+    my $db = $ENV{SENCE_MOODLE_SQLITE};
+    skip 'the Moodle courses from SQLite (SENCE_TEST_DB=sqlite only)', 6
+        unless ($ENV{SENCE_TEST_DB} // 'sqlite') eq 'sqlite' && $db && -r $db;
+    my $mc = "$dir/moodle.conf";
+    open(my $fh, '>', $mc) or die;
+    print $fh <<"EOF";
+ServerRoot "$dir"
+DefaultRuntimeDir "$dir"
+Listen 127.0.0.1:$closed
+LoadModule mpm_${mpm}_module "$libexec/mod_mpm_${mpm}.so"
+LoadModule authz_core_module "$libexec/mod_authz_core.so"
+LoadModule dbd_module "$libexec/mod_dbd.so"
+LoadModule sence_module "$mods/mod_sence.so"
+PidFile "$dir/moodle.pid"
+ErrorLog "$dir/moodle-error.log"
+ServerName 127.0.0.1
+SencePublicURL https://127.0.0.1:$closed
+SenceRutOtec $RUT
+SenceTokenFile "$dir/token-a"
+SenceEndpoint $BASE
+DBDriver sqlite3
+DBDParams "$db"
+SenceMoodleCourse 2 1234567890
+SenceMoodleCourse WORD-BAS 2234567890
+SenceMoodleCourse LIBRE 2234567890
+SenceMoodleCourse 99 2234567890
+<Location /moodle/>
+    Sence On
+    SenceMoodle On
+    SenceLinea 3
+</Location>
+EOF
+    close $fh;
+    my ($rc, $out, $err) = ctl('check', '--apache-config', $mc, '--cacert', "$dir/ca.pem");
+    like($out, qr/^OK\b.*SenceMoodleCourse 2 .*CodigoCurso RLAB-19-02-08-0071-1/m,
+         'Moodle course by id: its ID number read from the database, OK (208 alone)') or diag("$out\n$err");
+    like($out, qr/^OK\b.*SenceMoodleCourse WORD-BAS .*CodigoCurso RLAB-20-01-01-0001-1/m,
+         'Moodle course by shortname: its ID number read, OK');
+    like($out, qr/^SKIPPED\b.*SenceMoodleCourse LIBRE .*no ID number.*--codigo-curso LIBRE=CODIGO/m,
+         'a Moodle course without an ID number: skipped, --codigo-curso asked for');
+    like($out, qr/^SKIPPED\b.*SenceMoodleCourse 99 .*no course '99'/m, 'a course Moodle does not have: skipped');
+    ($rc, $out) = ctl('check', '--apache-config', $mc, '--cacert', "$dir/ca.pem", '--codigo-curso', 'LIBRE=ABC');
+    like($out, qr/^ERROR\b.*SenceMoodleCourse LIBRE .*CodigoCurso ABC.*\n\s+205 .*SenceMoodleCourse/m,
+         '--codigo-curso: used, and the fix names SenceMoodleCourse');
+    my $dump = `'$httpd' -f '$mc' -t -D DUMP_SENCE_JSON 2>/dev/null`;
+    push @everything, $dump;
+    my ($two) = grep { ($_->{moodle_course} // '') eq '2' } @{ (eval { JSON::PP->new->decode($dump) } // {})->{courses} // [] };
+    is_deeply([@{ $two // {} }{qw(dbd_driver dbd_params moodle_prefix codigo_curso)}], ['sqlite3', $db, 'mdl_', undef],
+              'DUMP_SENCE_JSON: a Moodle course with its database');
+}
+
 # ---- usage errors -------------------------------------------------------------------------------------------
 {
     my ($rc) = ctl('check', '--course', $OK_COURSE);

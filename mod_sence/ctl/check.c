@@ -11,6 +11,7 @@
 #include "util.h"
 #include "moodle/json.h"
 
+#include <apr_dbd.h>
 #include <apr_file_io.h>
 #include <apr_strings.h>
 #include <apr_thread_proc.h>
@@ -19,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* A RUN of valid format that no course enrols (SENCE answers 208 when it checks enrolment);
  * an IdSesionAlumno that is not of the module's shape, so no store ever holds it; callback
@@ -42,6 +44,7 @@ typedef struct {
     const char *rut_otec;
     const char *token_source; /* a file, "inline" or NULL */
     const char *moodle_course;
+    const char *moodle_prefix, *dbd_driver, *dbd_params; /* where its ID number is */
     int computed;
     /* the outcome */
     status_t status;
@@ -322,6 +325,9 @@ static const char *courses_from_dump(apr_pool_t *p, const opts_t *o, apr_array_h
             if (!k->codigo_curso && k->moodle_course)
                 k->codigo_curso =
                     apr_hash_get(o->codigo_curso, k->moodle_course, APR_HASH_KEY_STRING);
+            k->moodle_prefix = jstr(c, "moodle_prefix");
+            k->dbd_driver = jstr(c, "dbd_driver");
+            k->dbd_params = jstr(c, "dbd_params");
         } else {
             k->label = apr_psprintf(p, "%s (%s)", jstr(c, "path") ? jstr(c, "path") : "?",
                                     k->where ? k->where : "?");
@@ -365,6 +371,59 @@ static const char *courses_from_args(apr_pool_t *p, const opts_t *o, apr_array_h
     return NULL;
 }
 
+/* ---- a Moodle course's ID number ---------------------------------------------------------- */
+
+/* The course's ID number (its CodigoCurso) read from Moodle's database with the configuration's
+ * DBDriver and DBDParams, as the module reads it: by id when the SenceMoodleCourse names a
+ * number, else by shortname. Returns NULL or why it could not. */
+static const char *moodle_idnumber(apr_pool_t *p, const course_t *k, const char **out)
+{
+    static int dbd_ready;
+    const apr_dbd_driver_t *drv;
+    apr_dbd_t *h = NULL;
+    apr_dbd_results_t *res = NULL;
+    apr_dbd_row_t *row = NULL;
+    const char *err = NULL, *key = k->moodle_course, *prefix = k->moodle_prefix, *sql, *v;
+    const char *params = k->dbd_params ? k->dbd_params : "";
+    int rv;
+
+    if (!prefix || strspn(prefix, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(prefix))
+        return "no usable SenceMoodlePrefix";
+    if (!dbd_ready) {
+        apr_dbd_init(p);
+        dbd_ready = 1;
+    }
+    if (apr_dbd_get_driver(p, k->dbd_driver, &drv) != APR_SUCCESS)
+        return apr_psprintf(p, "no apr_dbd driver '%s' (Debian: libaprutil1-dbd-%s)", k->dbd_driver,
+                            k->dbd_driver);
+    /* SQLite would create a missing file: never write where the module only reads */
+    if (!strcmp(k->dbd_driver, "sqlite3") && access(params, R_OK) != 0)
+        return "cannot read Moodle's SQLite database (DBDParams)";
+    if (apr_dbd_open_ex(drv, p, params, &h, &err) != APR_SUCCESS)
+        return apr_psprintf(p, "cannot open Moodle's database: %s", err ? err : "(no reason)");
+    if (*key && strspn(key, "0123456789") == strlen(key))
+        sql = apr_psprintf(p, "SELECT idnumber FROM %scourse WHERE id = %s", prefix, key);
+    else
+        sql = apr_psprintf(p, "SELECT idnumber FROM %scourse WHERE shortname = '%s'", prefix,
+                           apr_dbd_escape(drv, p, key, h));
+    if ((rv = apr_dbd_select(drv, p, h, &res, sql, 0)) != 0) {
+        err = apr_psprintf(p, "Moodle's database: %s", apr_dbd_error(drv, h, rv));
+        apr_dbd_close(drv, h);
+        return err;
+    }
+    v = apr_dbd_get_row(drv, p, res, &row, -1) == 0 ? apr_dbd_get_entry(drv, row, 0) : NULL;
+    v = v ? apr_pstrdup(p, v) : NULL;
+    while (row && apr_dbd_get_row(drv, p, res, &row, -1) == 0)
+        ; /* a sequential result is read to its end */
+    apr_dbd_close(drv, h);
+    if (!v)
+        return apr_psprintf(p, "no course '%s' in Moodle's database", key);
+    if (!*v)
+        return apr_psprintf(p, "the Moodle course '%s' has no ID number (its CodigoCurso)", key);
+    *out = v;
+    return NULL;
+}
+
 /* ---- one course ---------------------------------------------------------------------------- */
 
 static void probe(apr_pool_t *p, const opts_t *o, course_t *k)
@@ -385,6 +444,12 @@ static void probe(apr_pool_t *p, const opts_t *o, course_t *k)
     }
     if (k->computed) {
         k->reason = "codes computed per request (an expression): check them with --course";
+        return;
+    }
+    if (!k->codigo_curso && k->moodle_course && k->dbd_driver &&
+        (why = moodle_idnumber(p, k, &k->codigo_curso)) != NULL) {
+        k->reason = apr_psprintf(p, "%s: give its CodigoCurso with --codigo-curso %s=CODIGO", why,
+                                 k->moodle_course);
         return;
     }
     if (!k->codigo_curso) {

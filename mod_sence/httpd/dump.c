@@ -1,10 +1,14 @@
 /* httpd -t -D DUMP_SENCE_JSON: one JSON document listing every gated course, so that a
  * program (sencectl check) can learn what the server would send to SENCE without parsing the
- * configuration itself. The token is never written, only its source. */
+ * configuration itself. The token is never written, only its source. For a Moodle course
+ * whose CodigoCurso is its ID number, mod_dbd's DBDriver and DBDParams are written as they
+ * are in the configuration (a database password too): the dump is for sencectl, run by
+ * whoever can read the configuration. */
 #include "dump.h"
 #include "config.h"
 
 #include <apr_strings.h>
+#include <strings.h>
 #include <stdio.h>
 
 static const char *js(apr_pool_t *p, const char *s)
@@ -51,20 +55,63 @@ static const char *section_course(apr_pool_t *p, server_rec *s, const sence_sect
                         computed ? "true" : "false");
 }
 
+/* mod_dbd keeps its configuration to itself: DBDriver and DBDParams are read from the
+ * configuration tree, the main server's outside any <VirtualHost>, a virtual host's inside
+ * the <VirtualHost> that defined it (which wins, as mod_dbd merges). */
+static void scan_dbd(apr_pool_t *p, const ap_directive_t *n, server_rec *s, int here,
+                     const char **driver, const char **params)
+{
+    for (; n; n = n->next) {
+        const char *args = n->args;
+        if (!n->directive)
+            continue;
+        if (!strcasecmp(n->directive, "<VirtualHost")) {
+            if (s->is_virtual && s->defn_name && n->filename &&
+                !strcmp(n->filename, s->defn_name) && n->line_num >= 0 &&
+                (unsigned)n->line_num == s->defn_line_number)
+                scan_dbd(p, n->first_child, s, 1, driver, params);
+            continue;
+        }
+        if (here && args && !strcasecmp(n->directive, "DBDriver"))
+            *driver = ap_getword_conf(p, &args);
+        else if (here && args && !strcasecmp(n->directive, "DBDParams"))
+            *params = ap_getword_conf(p, &args);
+        else if (n->first_child)
+            scan_dbd(p, n->first_child, s, here, driver, params);
+    }
+}
+
+/* Where sencectl reads a course's ID number: Moodle's database as mod_dbd is told to open it
+ * (the parameters as written in the configuration) and the table prefix. */
+static const char *moodle_db(apr_pool_t *p, server_rec *main_s, server_rec *s,
+                             const sence_srv_conf_t *sc)
+{
+    const char *driver = NULL, *params = NULL;
+
+    scan_dbd(p, ap_conftree, main_s, 1, &driver, &params);
+    if (s != main_s)
+        scan_dbd(p, ap_conftree, s, 0, &driver, &params);
+    return apr_psprintf(p, "\"moodle_prefix\":%s,\"dbd_driver\":%s,\"dbd_params\":%s",
+                        js(p, sc->moodle.prefix ? sc->moodle.prefix : "mdl_"), js(p, driver),
+                        js(p, params));
+}
+
 static const char *moodle_course(apr_pool_t *p, server_rec *s, const sence_section_t *sec,
                                  const sence_dir_conf_t *d, const char *key,
-                                 const sence_moodle_course_t *c)
+                                 const sence_moodle_course_t *c, const char *db)
 {
     return apr_psprintf(p,
                         "{\"source\":\"moodle\",%s,\"moodle_course\":%s,\"course_where\":%s,"
-                        "\"cod_sence\":%s,\"codigo_curso\":%s,\"linea\":%d,\"computed\":false}",
+                        "\"cod_sence\":%s,\"codigo_curso\":%s,\"linea\":%d,\"computed\":false,"
+                        "%s}",
                         otec_members(p, s, sec, d), js(p, key), js(p, c->where),
                         js(p, c->cod_sence ? c->cod_sence : ""), js(p, c->codigo_curso),
-                        c->linea ? c->linea : d->linea);
+                        c->linea ? c->linea : d->linea, db);
 }
 
 void sence_dump_json(apr_pool_t *p, server_rec *s)
 {
+    server_rec *main_s = s;
     const char *sep = "";
 
     printf("{\"courses\":[");
@@ -95,9 +142,11 @@ void sence_dump_json(apr_pool_t *p, server_rec *s)
         }
         for (apr_hash_index_t *hi = apr_hash_first(p, sc->moodle.courses); moodle_sec && hi;
              hi = apr_hash_next(hi)) {
+            const sence_moodle_course_t *c = apr_hash_this_val(hi);
             printf("%s\n%s", sep,
-                   moodle_course(p, s, moodle_sec, moodle_d, apr_hash_this_key(hi),
-                                 apr_hash_this_val(hi)));
+                   moodle_course(p, s, moodle_sec, moodle_d, apr_hash_this_key(hi), c,
+                                 c->codigo_curso ? "\"dbd_driver\":null"
+                                                 : moodle_db(p, main_s, s, sc)));
             sep = ",";
         }
     }

@@ -419,6 +419,7 @@ Listen 127.0.0.1:$closed
 LoadModule mpm_${mpm}_module "$libexec/mod_mpm_${mpm}.so"
 LoadModule authz_core_module "$libexec/mod_authz_core.so"
 LoadModule dbd_module "$libexec/mod_dbd.so"
+LoadModule socache_shmcb_module "$libexec/mod_socache_shmcb.so"
 LoadModule sence_module "$mods/mod_sence.so"
 PidFile "$dir/moodle.pid"
 ErrorLog "$dir/moodle-error.log"

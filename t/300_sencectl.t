@@ -22,7 +22,9 @@ my $mods = $ENV{SENCE_MODULES_DIR} // "$t_dir/../build";
 my $ctl = $ENV{SENCECTL} || "$mods/sencectl";
 my $libexec = -d '/usr/lib/apache2/modules' ? '/usr/lib/apache2/modules' : do {
     chomp(my $d = `apxs -q LIBEXECDIR 2>/dev/null` // ''); $d };
-my $httpd = -x '/usr/sbin/apache2' ? '/usr/sbin/apache2' : 'apache2';
+# The httpd Apache::Test runs (under the sanitizer stage, a wrapper that preloads ASan for the
+# instrumented modules), for this test's own server and for the configuration dumps.
+my $httpd = Apache::Test::vars('httpd') || (-x '/usr/sbin/apache2' ? '/usr/sbin/apache2' : 'apache2');
 my $mpm = $ENV{SENCE_TEST_MPM} || 'event';
 
 ok(-x $ctl, "sencectl found ($ctl)") or do { done_testing; exit };
@@ -372,7 +374,7 @@ EOF
     is_deeply([@{ $by{'/curso-test/'} }{qw(cod_sence codigo_curso linea rut_otec endpoint)}],
               ['2234567890', 'RLAB-20-01-01-0001-1', 3, $RUT, $BASE], 'DUMP_SENCE_JSON: codes, line, OTEC, endpoint');
 
-    my ($rc, $out, $err) = ctl('check', '--apache-config', $mc, '--cacert', "$dir/ca.pem");
+    my ($rc, $out, $err) = ctl('check', '--httpd', $httpd, '--apache-config', $mc, '--cacert', "$dir/ca.pem");
     is($rc, 1, 'from the configuration: exit 1 (one bad course)') or diag("$out\n$err");
     like($out, qr/^OK\b.*\/curso-test\/ \(\Q$mc\E:\d+\)/m, '/curso-test/: OK, with file:line');
     like($out, qr/^ERROR\b.*\/curso-malo\/.*\n\s+306 /m, '/curso-malo/: 306');
@@ -381,18 +383,18 @@ EOF
     like($out, qr/^SKIPPED\b.*\/curso-inline\/.*inline.*--token-file/m,
          'an inline token: skipped, --token-file asked for');
 
-    ($rc, $out) = ctl('check', '--apache-config', $mc, '--cacert', "$dir/ca.pem", '--token-file', "$dir/token-a");
+    ($rc, $out) = ctl('check', '--httpd', $httpd, '--apache-config', $mc, '--cacert', "$dir/ca.pem", '--token-file', "$dir/token-a");
     like($out, qr/^OK\b.*\/curso-inline\//m, 'an inline token with --token-file: checked');
 
     my $j;
-    ($rc, $out) = ctl('check', '--apache-config', $mc, '--cacert', "$dir/ca.pem", '--json');
+    ($rc, $out) = ctl('check', '--httpd', $httpd, '--apache-config', $mc, '--cacert', "$dir/ca.pem", '--json');
     $j = eval { JSON::PP->new->decode($out) } // [];
     is_deeply([map { $_->{status} } @$j], [qw(ok error skipped skipped)], '--json from the configuration: statuses');
     is($j->[2]{environment}, 'production', '--json: the skipped one is production');
 
     # --production: the production course is checked (here against the simulator, which does
     # not know it for this OTEC's... it knows it: 208 alone, OK)
-    ($rc, $out) = ctl('check', '--apache-config', $mc, '--cacert', "$dir/ca.pem", '--production');
+    ($rc, $out) = ctl('check', '--httpd', $httpd, '--apache-config', $mc, '--cacert', "$dir/ca.pem", '--production');
     like($out, qr/^OK\b.*\/curso-prod\//m, '--production: the production course is checked');
 
     # The configuration does not load: exit 2, the reason shown.
@@ -400,7 +402,7 @@ EOF
     print $fh "LoadModule mpm_${mpm}_module \"$libexec/mod_mpm_${mpm}.so\"\n"
         . "LoadModule sence_module \"$mods/mod_sence.so\"\nNoSuchDirective x\n";
     close $fh;
-    ($rc, undef, $err) = ctl('check', '--apache-config', "$dir/broken.conf");
+    ($rc, undef, $err) = ctl('check', '--httpd', $httpd, '--apache-config', "$dir/broken.conf");
     is($rc, 2, 'a configuration that does not load: exit 2');
     like($err, qr/NoSuchDirective|Invalid command/, '... httpd\'s message shown');
 }
@@ -441,7 +443,7 @@ SenceMoodleCourse 99 2234567890
 </Location>
 EOF
     close $fh;
-    my ($rc, $out, $err) = ctl('check', '--apache-config', $mc, '--cacert', "$dir/ca.pem");
+    my ($rc, $out, $err) = ctl('check', '--httpd', $httpd, '--apache-config', $mc, '--cacert', "$dir/ca.pem");
     like($out, qr/^OK\b.*SenceMoodleCourse 2 .*CodigoCurso RLAB-19-02-08-0071-1/m,
          'Moodle course by id: its ID number read from the database, OK (208 alone)') or diag("$out\n$err");
     like($out, qr/^OK\b.*SenceMoodleCourse WORD-BAS .*CodigoCurso RLAB-20-01-01-0001-1/m,
@@ -449,7 +451,7 @@ EOF
     like($out, qr/^SKIPPED\b.*SenceMoodleCourse LIBRE .*no ID number.*--codigo-curso LIBRE=CODIGO/m,
          'a Moodle course without an ID number: skipped, --codigo-curso asked for');
     like($out, qr/^SKIPPED\b.*SenceMoodleCourse 99 .*no course '99'/m, 'a course Moodle does not have: skipped');
-    ($rc, $out) = ctl('check', '--apache-config', $mc, '--cacert', "$dir/ca.pem", '--codigo-curso', 'LIBRE=ABC');
+    ($rc, $out) = ctl('check', '--httpd', $httpd, '--apache-config', $mc, '--cacert', "$dir/ca.pem", '--codigo-curso', 'LIBRE=ABC');
     like($out, qr/^ERROR\b.*SenceMoodleCourse LIBRE .*CodigoCurso ABC.*\n\s+205 .*SenceMoodleCourse/m,
          '--codigo-curso: used, and the fix names SenceMoodleCourse');
     my $dump = `'$httpd' -f '$mc' -t -D DUMP_SENCE_JSON 2>/dev/null`;

@@ -580,9 +580,7 @@ static void print_lines(apr_pool_t *p, const apr_array_header_t *list)
                k->cod_sence && *k->cod_sence ? k->cod_sence : "-",
                k->codigo_curso ? k->codigo_curso : "?", k->linea,
                k->production ? "production" : "test");
-        if (k->status == ST_OK && k->reason)
-            printf(": %s", k->reason);
-        else if (k->status != ST_ERROR && k->reason)
+        if (k->status != ST_ERROR && k->reason)
             printf(": %s", k->reason);
         putchar('\n');
         for (j = 0; k->status == ST_ERROR && j < k->codes->nelts; j++) {

@@ -39,6 +39,7 @@ void *sence_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     d->home = PICK(home);
     d->rut_otec = PICK(rut_otec);
     d->token = PICK(token);
+    d->token_file = add->token ? add->token_file : base->token_file;
     d->env = PICK_SET(env, SENCE_ENV_UNSET);
     d->endpoint = PICK(endpoint);
     d->cod_sence =
@@ -205,6 +206,7 @@ static const char *set_token_value(cmd_parms *cmd, sence_dir_conf_t *d, const ch
 
 static const char *set_token(cmd_parms *cmd, void *dv, const char *arg)
 {
+    ((sence_dir_conf_t *)dv)->token_file = NULL;
     return set_token_value(cmd, dv, apr_pstrdup(cmd->pool, arg));
 }
 
@@ -234,6 +236,7 @@ static const char *set_token_file(cmd_parms *cmd, void *dv, const char *arg)
     for (e = s + strlen(s); e > s && isspace((unsigned char)e[-1]); e--)
         ;
     *e = '\0';
+    ((sence_dir_conf_t *)dv)->token_file = apr_pstrdup(cmd->pool, path);
     return set_token_value(cmd, dv, apr_pstrdup(cmd->pool, s));
 }
 

@@ -11,6 +11,7 @@
 #include "store_glue.h"
 #include "alert_glue.h"
 #include "sender.h"
+#include "dump.h"
 
 #include <http_core.h>
 #include <http_protocol.h>
@@ -38,11 +39,14 @@ static int check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, 
     return sence_check_config(pconf, s); /* derived URLs live as long as the config */
 }
 
-/* httpd -t -D DUMP_SENCE: the sections holding Sence directives (never the token). */
+/* httpd -t -D DUMP_SENCE: the sections holding Sence directives (never the token);
+ * -D DUMP_SENCE_JSON: the gated courses as JSON (dump.c). */
 static void test_config(apr_pool_t *p, server_rec *s)
 {
     if (ap_exists_config_define("DUMP_SENCE"))
         dump_config(p, s);
+    if (ap_exists_config_define("DUMP_SENCE_JSON")) /* for sencectl: never the token */
+        sence_dump_json(p, s);
 }
 
 static void dump_config(apr_pool_t *p, server_rec *s)

@@ -44,6 +44,7 @@ typedef struct {
     const char *home; /* the <Location> path of the section: the fallback local URL */
     const char *rut_otec;
     const char *token;
+    const char *token_file; /* SenceTokenFile's path (for DUMP_SENCE_JSON); NULL: inline */
     sence_env_t env;
     const char *endpoint;
     sence_value_t cod_sence;

@@ -30,6 +30,31 @@ void *sim_merge_srv(apr_pool_t *p, void *basev, void *addv)
     return c;
 }
 
+void *sim_create_dir(apr_pool_t *p, char *dir)
+{
+    sim_dir *d = apr_pcalloc(p, sizeof(*d));
+
+    (void)dir;
+    d->shape = -1;
+    d->delay = -1;
+    return d;
+}
+
+void *sim_merge_dir(apr_pool_t *p, void *basev, void *addv)
+{
+    const sim_dir *base = basev, *add = addv;
+    sim_dir *d = apr_pcalloc(p, sizeof(*d));
+
+    d->shape = add->shape >= 0 ? add->shape : base->shape;
+    d->delay = add->delay >= 0 ? add->delay : base->delay;
+    return d;
+}
+
+const sim_dir *sim_dir_conf(request_rec *r)
+{
+    return ap_get_module_config(r->per_dir_config, &sence_sim_module);
+}
+
 int sim_timeout(const sim_conf *c)
 {
     return c->login_timeout >= 0 ? c->login_timeout : SIM_DEFAULT_TIMEOUT;
@@ -172,6 +197,7 @@ static const char *sim_set_course(cmd_parms *cmd, void *dummy, int argc, char *c
     if (!k->linea)
         return "SenceSimCourse: LINEA must be 1, 3 or 6";
     k->runs = apr_array_make(cmd->pool, argc, sizeof(const char *));
+    k->state_code = 0;
     for (i = 3; i < argc; i++) {
         const char *err = sim_norm_run_arg(cmd, argv[i], apr_array_push(k->runs));
         if (err)
@@ -192,6 +218,63 @@ static const char *sim_set_timeout(cmd_parms *cmd, void *dummy, const char *arg)
     return NULL;
 }
 
+static const char *sim_set_shape(cmd_parms *cmd, void *dv, const char *arg)
+{
+    static const char *const names[SIM_SHAPE_COUNT] = {
+        "standard", "reordered", "unquoted", "broken", "several", "table", "entities", "noform"};
+    sim_dir *d = dv;
+    int i;
+
+    (void)cmd;
+    for (i = 0; i < SIM_SHAPE_COUNT; i++) {
+        if (!strcasecmp(arg, names[i])) {
+            d->shape = i;
+            return NULL;
+        }
+    }
+    return "SenceSimAnswerShape: expected standard, reordered, unquoted, broken, several, table, "
+           "entities or noform";
+}
+
+static const char *sim_set_delay(cmd_parms *cmd, void *dv, const char *arg)
+{
+    char *end;
+    long v = strtol(arg, &end, 10);
+
+    (void)cmd;
+    if (*end || end == arg || v < 0 || v > 600)
+        return "SenceSimDelay: expected a number of seconds between 0 and 600";
+    ((sim_dir *)dv)->delay = (int)v;
+    return NULL;
+}
+
+/* A known course SENCE would refuse whoever asks: not e-learning (307), outside its dates
+ * (309), finished or cancelled (310). */
+static const char *sim_set_course_state(cmd_parms *cmd, void *dummy, const char *codigo,
+                                        const char *state)
+{
+    sim_conf *c = sim_srv_conf(cmd->server);
+    int code, i, found = 0;
+
+    (void)dummy;
+    if (!strcasecmp(state, "presencial"))
+        code = 307;
+    else if (!strcasecmp(state, "fuera-de-fechas"))
+        code = 309;
+    else if (!strcasecmp(state, "finalizado"))
+        code = 310;
+    else
+        return "SenceSimCourseState: expected presencial, fuera-de-fechas or finalizado";
+    for (i = 0; i < c->courses->nelts; i++) {
+        sim_course *k = &APR_ARRAY_IDX(c->courses, i, sim_course);
+        if (!strcasecmp(k->codigo_curso, codigo)) {
+            k->state_code = code;
+            found = 1;
+        }
+    }
+    return found ? NULL : "SenceSimCourseState: no SenceSimCourse above has this CodigoCurso";
+}
+
 static const char *sim_set_zona(cmd_parms *cmd, void *dummy, const char *arg)
 {
     (void)dummy;
@@ -210,4 +293,11 @@ const command_rec sim_cmds[] = {
     AP_INIT_TAKE1("SenceSimLoginTimeout", sim_set_timeout, NULL, RSRC_CONF,
                   "Seconds allowed between the login page and its submission (210)"),
     AP_INIT_TAKE1("SenceSimZonaHoraria", sim_set_zona, NULL, RSRC_CONF, "Text sent as ZonaHoraria"),
+    AP_INIT_TAKE2("SenceSimCourseState", sim_set_course_state, NULL, RSRC_CONF,
+                  "CODIGOCURSO presencial|fuera-de-fechas|finalizado: refused with 307, 309, 310"),
+    AP_INIT_TAKE1("SenceSimAnswerShape", sim_set_shape, NULL, RSRC_CONF | ACCESS_CONF,
+                  "How error pages are written: standard, reordered, unquoted, broken, several, "
+                  "table, entities, noform"),
+    AP_INIT_TAKE1("SenceSimDelay", sim_set_delay, NULL, RSRC_CONF | ACCESS_CONF,
+                  "Seconds to wait before answering (a slow SENCE)"),
     {.name = NULL}};

@@ -139,6 +139,8 @@ static int sim_handler(request_rec *r)
         return sim_message_page(r, HTTP_METHOD_NOT_ALLOWED, "Método no permitido: use POST.", NULL);
     }
     rv = sim_read_form(r, &in);
+    if (sim_dir_conf(r)->delay > 0)
+        apr_sleep(apr_time_from_sec(sim_dir_conf(r)->delay));
     if (rv != OK)
         return sim_message_page(r, rv, "No se pudo leer el formulario enviado.", NULL);
     if (act == ACT_LOGIN)
@@ -168,12 +170,7 @@ static void sim_register_hooks(apr_pool_t *p)
 }
 
 #pragma GCC visibility push(default) /* the one exported symbol */
-module AP_MODULE_DECLARE_DATA sence_sim_module = {STANDARD20_MODULE_STUFF,
-                                                  NULL,
-                                                  NULL,
-                                                  sim_create_srv,
-                                                  sim_merge_srv,
-                                                  sim_cmds,
-                                                  sim_register_hooks,
-                                                  AP_MODULE_FLAG_NONE};
+module AP_MODULE_DECLARE_DATA sence_sim_module = {
+    STANDARD20_MODULE_STUFF, sim_create_dir, sim_merge_dir,      sim_create_srv,
+    sim_merge_srv,           sim_cmds,       sim_register_hooks, AP_MODULE_FLAG_NONE};
 #pragma GCC visibility pop

@@ -86,12 +86,151 @@ void sim_hidden(request_rec *r, const char *name, const char *value)
                ap_escape_html2(r->pool, name, 0), ap_escape_html2(r->pool, value, 0));
 }
 
+/* An attribute value safe inside single or double quotes (and, for the URLs and codes the
+ * simulator writes, without quotes: they hold no blanks). */
+static const char *sim_attr(request_rec *r, const char *s)
+{
+    const char *e = ap_escape_html2(r->pool, s, 0);
+    const char *c;
+    char *out, *w;
+    apr_size_t quotes = 0;
+
+    for (c = e; *c; c++)
+        quotes += *c == '\'';
+    if (!quotes)
+        return e;
+    out = w = apr_palloc(r->pool, strlen(e) + 4 * quotes + 1);
+    for (c = e; *c; c++) {
+        if (*c == '\'') {
+            memcpy(w, "&#39;", 5);
+            w += 5;
+        } else {
+            *w++ = *c;
+        }
+    }
+    *w = '\0';
+    return out;
+}
+
+/* Every character as a decimal character reference. */
+static const char *sim_refs(request_rec *r, const char *s)
+{
+    const char *out = "";
+
+    for (; *s; s++)
+        out = apr_psprintf(r->pool, "%s&#%d;", out, (unsigned char)*s);
+    return out;
+}
+
+static void sim_shaped_field(request_rec *r, sim_shape shape, const char *name, const char *value)
+{
+    switch (shape) {
+    case SIM_SHAPE_REORDERED:
+        ap_rprintf(r, "<input value='%s'\n  name='%s' type='hidden' />\n", sim_attr(r, value),
+                   sim_attr(r, name));
+        break;
+    case SIM_SHAPE_UNQUOTED:
+        ap_rprintf(r, "<INPUT TYPE=HIDDEN NAME=%s VALUE=%s>\n", sim_attr(r, name),
+                   *value ? sim_attr(r, value) : "\"\"");
+        break;
+    case SIM_SHAPE_ENTITIES:
+        ap_rprintf(r, "<input type=\"hidden\" name=\"%s\" value=\"%s\">\n", sim_refs(r, name),
+                   sim_refs(r, value));
+        break;
+    case SIM_SHAPE_BROKEN:
+        ap_rprintf(r, "<input type=hidden name=\"%s\" value=\"%s\"\n", sim_attr(r, name),
+                   sim_attr(r, value));
+        ap_rputs(">", r);
+        break;
+    default:
+        sim_hidden(r, name, value);
+    }
+}
+
+/* The error page in one of the odd shapes of SenceSimAnswerShape; the fields are those of the
+ * standard page, GlosaError last. */
+static int sim_shaped_error(request_rec *r, sim_shape shape, const char *url,
+                            const sim_pair *fields, int n, const sim_codes *cs)
+{
+    const char *u = sim_attr(r, url);
+    int i;
+
+    sim_headers(r, HTTP_OK);
+    switch (shape) {
+    case SIM_SHAPE_REORDERED:
+        ap_rprintf(r, "<!doctype html><html><body><form id='e' method='post'\n action='%s'>\n", u);
+        break;
+    case SIM_SHAPE_UNQUOTED:
+        ap_rprintf(r, "<HTML><BODY><FORM METHOD=POST NAME=E ACTION=%s>\n", u);
+        break;
+    case SIM_SHAPE_BROKEN:
+        ap_rprintf(r,
+                   "<p>No se pudo registrar la asistencia<div></span>\n<form action=\"%s\" "
+                   "method=post><p>",
+                   u);
+        break;
+    case SIM_SHAPE_SEVERAL:
+        ap_rputs("<!DOCTYPE html><html><body><form action=\"/buscar\" method=\"get\">"
+                 "<input name=\"q\"><input type=\"hidden\" name=\"glosa\" value=\"999\"></form>\n",
+                 r);
+        ap_rprintf(r, "<form method=\"post\" action=\"%s\">\n", u);
+        break;
+    case SIM_SHAPE_TABLE:
+        ap_rprintf(r,
+                   "<!DOCTYPE html><html><body><table><tr><form method=\"post\" action=\"%s\">"
+                   "<td>\n",
+                   u);
+        break;
+    case SIM_SHAPE_ENTITIES:
+        ap_rprintf(r, "<!DOCTYPE html><html><body><form method=\"post\" action=\"%s\">\n",
+                   sim_refs(r, url));
+        break;
+    default: /* SIM_SHAPE_NOFORM */
+        ap_rprintf(r, "<!DOCTYPE html><html><body><p>GlosaError: %s</p>\n<p>Volver a %s</p>\n",
+                   sim_glosa(r->pool, cs), u);
+        sim_page_end(r);
+        return OK;
+    }
+    for (i = 0; i < n; i++) {
+        if (shape == SIM_SHAPE_SEVERAL && !strcmp(fields[i].name, "GlosaError")) {
+            int k;
+            for (k = 0; k < cs->n; k++)
+                sim_hidden(r, "GlosaError", apr_itoa(r->pool, cs->code[k]));
+            continue;
+        }
+        sim_shaped_field(r, shape, fields[i].name, fields[i].value);
+    }
+    switch (shape) {
+    case SIM_SHAPE_BROKEN:
+        ap_rputs("<button>Continuar\n<script>document.forms[0].submit()</script>\n", r);
+        return OK;
+    case SIM_SHAPE_TABLE:
+        ap_rputs("</td></form></tr></table>\n", r);
+        break;
+    case SIM_SHAPE_SEVERAL:
+        ap_rputs("</form>\n<form action=\"/otra\" method=\"post\"><input type=\"hidden\" "
+                 "name=\"GlosaError\" value=\"100\"></form>\n",
+                 r);
+        break;
+    case SIM_SHAPE_UNQUOTED:
+        ap_rputs("</FORM><SCRIPT>document.forms[0].submit()</SCRIPT>\n", r);
+        break;
+    default:
+        ap_rputs("</form>\n", r);
+    }
+    sim_page_end(r);
+    return OK;
+}
+
 /* The page SENCE uses to hand the browser back to the LMS: a self-submitting POST form. */
 int sim_auto_post(request_rec *r, const char *url, const sim_pair *fields, int n,
                   const sim_codes *cs)
 {
+    const sim_dir *d = sim_dir_conf(r);
     int i;
 
+    if (cs && d && d->shape > SIM_SHAPE_STANDARD)
+        return sim_shaped_error(r, (sim_shape)d->shape, url, fields, n, cs);
     sim_page_start(r, HTTP_OK);
     if (cs) {
         ap_rputs("<p>No se pudo registrar la asistencia:</p>\n", r);

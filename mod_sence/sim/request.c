@@ -248,6 +248,8 @@ static void sim_check_course(const sim_conf *c, const sim_req *q, sim_codes *cs)
     }
     if (linea && linea != k->linea)
         sim_add(cs, 301);
+    if (k->state_code)
+        sim_add(cs, k->state_code);
     if (!apr_is_empty_array(k->runs) && sim_run_strict(q->v[F_RUN_ALUMNO], run) &&
         !sim_run_listed(k, run))
         sim_add(cs, 208);

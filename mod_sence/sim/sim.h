@@ -48,7 +48,27 @@ typedef struct {
     const char *codigo_curso;
     int linea;
     apr_array_header_t *runs; /* normalised RUNs; empty means anyone */
+    int state_code;           /* SenceSimCourseState: 307, 309 or 310; 0 when runnable */
 } sim_course;
+
+/* How an error page is written (SenceSimAnswerShape): SENCE's own markup may change, so the
+ * tests answer in odd but valid-to-a-browser shapes. */
+typedef enum {
+    SIM_SHAPE_STANDARD = 0,
+    SIM_SHAPE_REORDERED, /* attributes in another order, single quotes */
+    SIM_SHAPE_UNQUOTED,  /* unquoted attribute values, upper-case tags and names */
+    SIM_SHAPE_BROKEN,    /* unclosed elements, stray end tags, no html/body */
+    SIM_SHAPE_SEVERAL,   /* other forms first, one GlosaError field per code */
+    SIM_SHAPE_TABLE,     /* the form inside a table: the parser closes it early */
+    SIM_SHAPE_ENTITIES,  /* the action and the codes written with character references */
+    SIM_SHAPE_NOFORM,    /* the codes as text only: a page nobody can read */
+    SIM_SHAPE_COUNT
+} sim_shape;
+
+typedef struct {
+    int shape; /* sim_shape; -1 unset */
+    int delay; /* seconds before answering; -1 unset */
+} sim_dir;
 
 typedef struct {
     apr_array_header_t *otecs;   /* sim_otec */
@@ -95,6 +115,9 @@ extern const char *const sim_field_names[F_COUNT];
 extern const command_rec sim_cmds[];
 
 /* config.c: configuration and the SenceSim* directives */
+void *sim_create_dir(apr_pool_t *p, char *dir);
+void *sim_merge_dir(apr_pool_t *p, void *basev, void *addv);
+const sim_dir *sim_dir_conf(request_rec *r);
 sim_conf *sim_srv_conf(server_rec *s);
 void *sim_create_srv(apr_pool_t *p, server_rec *s);
 void *sim_merge_srv(apr_pool_t *p, void *basev, void *addv);

@@ -14,6 +14,7 @@ use File::Temp qw(tempdir);
 use Time::HiRes qw(sleep time);
 use JSON::PP ();
 use SenceConf qw(:all);
+use SenceServer qw(private_conf);
 use SenceTest qw(new_ua is_gate_page gate_form form_fields);
 
 my $cfg   = Apache::Test::config();
@@ -39,16 +40,7 @@ sub conf {
     my $tmp = tempdir(CLEANUP => 1);
     my $port = free_port();
     my $tok = TOKEN;
-    my $file = "$tmp/httpd.conf";
-    open my $fh, '>', $file or die "$file: $!";
-    print $fh <<"EOC";
-Include "$t_dir/conf/inherit-$mpm.conf"
-LoadModule sence_module "$mods/mod_sence.so"
-ServerName localhost
-Listen 127.0.0.1:$port
-PidFile "$tmp/httpd.pid"
-ErrorLog "$tmp/error_log"
-DefaultRuntimeDir "$tmp"
+    my $file = private_conf($tmp, listen => "127.0.0.1:$port", body => <<"EOC" . ($o{extra} // ''));
 LogLevel warn
 SencePublicURL http://localhost:$port
 SenceRutOtec ${\ RUT}
@@ -63,8 +55,6 @@ $journal_line
     SenceLinea $LINEA
 </Location>
 EOC
-    print $fh $o{extra} // '';
-    close $fh;
     return ($tmp, $file, $port);
 }
 

@@ -8,6 +8,7 @@ use Test::More;
 use Apache::Test ();
 use File::Temp qw(tempdir);
 use SenceConf qw(:all);
+use SenceServer qw(private_conf httpd_t);
 
 my $cfg   = Apache::Test::config();
 my $httpd = $cfg->{vars}{httpd} or BAIL_OUT('no httpd');
@@ -37,16 +38,7 @@ my %good = (
 sub check {
     my (%over) = @_;
     my %c = (%good, %over);
-    my $file = "$tmp/httpd.conf";
-    open my $fh, '>', $file or die "$file: $!";
-    print $fh <<"EOC";
-Include "$t_dir/conf/inherit-$mpm.conf"
-LoadModule sence_module "$mods/mod_sence.so"
-ServerName localhost
-Listen 127.0.0.1:1
-PidFile "$tmp/httpd.pid"
-ErrorLog "$tmp/error_log"
-DefaultRuntimeDir "$tmp"
+    return httpd_t(private_conf($tmp, body => <<"EOC"), 'DUMP_SENCE');
 SencePublicURL http://localhost:8529
 SenceRutOtec 76543210-3
 SenceToken $tok
@@ -59,12 +51,6 @@ $c{mail}
     $c{alert}
 </Location>
 EOC
-    close $fh;
-    unlink "$tmp/error_log";
-    my $out = `"$httpd" -t -D DUMP_SENCE -f "$file" 2>&1`;
-    my $rc = $? >> 8;
-    if (open my $el, '<', "$tmp/error_log") { local $/; $out .= <$el> // '' }
-    return ($rc, $out);
 }
 
 my ($rc, $out) = check();

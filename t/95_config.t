@@ -7,6 +7,7 @@ use Test::More;
 use Apache::Test ();
 use File::Temp qw(tempdir);
 use SenceConf qw(:all);
+use SenceServer qw(private_conf httpd_t);
 
 my $cfg   = Apache::Test::config();
 my $httpd = $cfg->{vars}{httpd} or BAIL_OUT('no httpd');
@@ -30,28 +31,7 @@ my %good = (
 sub check {
     my %over = @_;
     my %c = (%good, %over);
-    my $file = "$tmp/httpd.conf";
-    open my $fh, '>', $file or die "$file: $!";
-    print $fh <<"EOC";
-Include "$t_dir/conf/inherit-$mpm.conf"
-LoadModule sence_module "$mods/mod_sence.so"
-ServerName localhost
-Listen 127.0.0.1:1
-PidFile "$tmp/httpd.pid"
-ErrorLog "$tmp/error_log"
-DefaultRuntimeDir "$tmp"
-$c{public}
-$c{rut}
-$c{token}
-$c{endpoint}
-$c{extra}
-$c{location}
-EOC
-    close $fh;
-    my $out = `"$httpd" -t -f "$file" 2>&1`;
-    my $rc = $? >> 8;
-    if (open my $el, '<', "$tmp/error_log") { local $/; $out .= <$el> // '' }
-    return ($rc, $out);
+    return httpd_t(private_conf($tmp, body => join("\n", @c{qw(public rut token endpoint extra location)}, '')));
 }
 
 my ($rc, $out) = check();

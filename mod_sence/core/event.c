@@ -1,4 +1,5 @@
 #include "event.h"
+#include "util.h"
 
 #include <apr_strings.h>
 
@@ -26,27 +27,6 @@ sence_event_kind_t sence_drop_event(sence_kind_t kind, const sence_record_t *rec
     return ev[k][why];
 }
 
-/* Length of the valid UTF-8 sequence at s, 0 if invalid. */
-static int utf8_len(const unsigned char *s)
-{
-    int n, i;
-
-    if (s[0] < 0x80)
-        return 1;
-    if (s[0] >= 0xc2 && s[0] <= 0xdf)
-        n = 2;
-    else if (s[0] >= 0xe0 && s[0] <= 0xef)
-        n = 3;
-    else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-        n = 4;
-    else
-        return 0;
-    for (i = 1; i < n; i++)
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-    return n;
-}
-
 /* A JSON string literal. Bytes that are not UTF-8 (SENCE's pages have sent Latin-1) are read
  * as Latin-1, so every line stays valid UTF-8 JSON. */
 const char *sence_json_string(apr_pool_t *p, const char *s)
@@ -57,7 +37,7 @@ const char *sence_json_string(apr_pool_t *p, const char *s)
     APR_ARRAY_PUSH(parts, const char *) = "\"";
     for (s = start; *s;) {
         unsigned char c = (unsigned char)*s;
-        int n = utf8_len((const unsigned char *)s);
+        int n = sence_utf8_len((const unsigned char *)s);
         const char *esc = NULL;
         if (c == '"')
             esc = "\\\"";

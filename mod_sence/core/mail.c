@@ -1,5 +1,6 @@
 #include "mail.h"
 #include "settings.h"
+#include "util.h"
 
 #include <apr_base64.h>
 #include <apr_lib.h>
@@ -49,30 +50,6 @@ apr_array_header_t *sence_mail_recipients(apr_pool_t *p, const char *list)
     return a;
 }
 
-/* Length of the valid UTF-8 sequence at s (not overlong, no surrogates), 0 if invalid. */
-static int utf8_len(const unsigned char *s)
-{
-    int n, i;
-
-    if (s[0] < 0x80)
-        return 1;
-    if (s[0] >= 0xc2 && s[0] <= 0xdf)
-        n = 2;
-    else if (s[0] >= 0xe0 && s[0] <= 0xef)
-        n = 3;
-    else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-        n = 4;
-    else
-        return 0;
-    for (i = 1; i < n; i++)
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-    if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0) ||
-        (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))
-        return 0;
-    return n;
-}
-
 const char *sence_mail_clean(apr_pool_t *p, const char *s, apr_size_t max)
 {
     const unsigned char *u = (const unsigned char *)(s ? s : "");
@@ -81,7 +58,7 @@ const char *sence_mail_clean(apr_pool_t *p, const char *s, apr_size_t max)
     int blank = 1; /* at the start, or after a blank: drop further ones */
 
     while (*u) {
-        int n = utf8_len(u);
+        int n = sence_utf8_len(u);
         char buf[4];
         int k;
         if (n == 1 && (*u < 0x20 || *u == 0x7f || *u == ' ')) {
@@ -127,7 +104,7 @@ const char *sence_mail_encode_words(apr_pool_t *p, const char *s)
         char *b64;
         /* 45 bytes: 60 base64 characters, a 72-character encoded word */
         while (u[n]) {
-            int k = utf8_len(u + n);
+            int k = sence_utf8_len(u + n);
             if (k == 0)
                 k = 1;
             if (n + (apr_size_t)k > 45)

@@ -320,3 +320,27 @@ const char *sence_local_url_of(apr_pool_t *p, const char *unparsed_uri, apr_size
     }
     return sence_local_url_ok(u, max) ? apr_pstrdup(p, u) : fallback;
 }
+
+/* Length of the valid UTF-8 sequence at s (not overlong, no surrogates), 0 if invalid. */
+int sence_utf8_len(const unsigned char *s)
+{
+    int n, i;
+
+    if (s[0] < 0x80)
+        return 1;
+    if (s[0] >= 0xc2 && s[0] <= 0xdf)
+        n = 2;
+    else if (s[0] >= 0xe0 && s[0] <= 0xef)
+        n = 3;
+    else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+        n = 4;
+    else
+        return 0;
+    for (i = 1; i < n; i++)
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+    if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0) ||
+        (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))
+        return 0;
+    return n;
+}

@@ -66,4 +66,7 @@ int sence_strlcpy(char *dst, const char *src, apr_size_t n);
  * %-escape or an encoded NUL is refused: returns NULL or an English reason. */
 const char *sence_form_parse(apr_pool_t *p, const char *body, apr_size_t len, apr_table_t **out);
 
+/* Length of the valid UTF-8 sequence at s (not overlong, no surrogates), 0 if invalid. */
+int sence_utf8_len(const unsigned char *s);
+
 #endif

@@ -410,7 +410,7 @@ EOF
 # ---- Moodle courses: the CodigoCurso from the course's ID number in Moodle's database ----------
 SKIP: {
     my $db = $ENV{SENCE_MOODLE_SQLITE};
-    skip 'the Moodle courses from SQLite (SENCE_TEST_DB=sqlite only)', 6
+    skip 'the Moodle courses from SQLite (SENCE_TEST_DB=sqlite only)', 8
         unless ($ENV{SENCE_TEST_DB} // 'sqlite') eq 'sqlite' && $db && -r $db;
     my $mc = "$dir/moodle.conf";
     open(my $fh, '>', $mc) or die;
@@ -454,11 +454,15 @@ EOF
     ($rc, $out) = ctl('check', '--httpd', $httpd, '--apache-config', $mc, '--cacert', "$dir/ca.pem", '--codigo-curso', 'LIBRE=ABC');
     like($out, qr/^ERROR\b.*SenceMoodleCourse LIBRE .*CodigoCurso ABC.*\n\s+205 .*SenceMoodleCourse/m,
          '--codigo-curso: used, and the fix names SenceMoodleCourse');
-    my $dump = `'$httpd' -f '$mc' -t -D DUMP_SENCE_JSON 2>/dev/null`;
+    my $dump = `'$httpd' -f '$mc' -t -D DUMP_SENCE_JSON -D DUMP_SENCE_JSON_DBD 2>/dev/null`;
     push @everything, $dump;
     my ($two) = grep { ($_->{moodle_course} // '') eq '2' } @{ (eval { JSON::PP->new->decode($dump) } // {})->{courses} // [] };
     is_deeply([@{ $two // {} }{qw(dbd_driver dbd_params moodle_prefix codigo_curso)}], ['sqlite3', $db, 'mdl_', undef],
-              'DUMP_SENCE_JSON: a Moodle course with its database');
+              'DUMP_SENCE_JSON with DUMP_SENCE_JSON_DBD: a Moodle course with its database');
+    my $plain = `'$httpd' -f '$mc' -t -D DUMP_SENCE_JSON 2>/dev/null`;
+    ($two) = grep { ($_->{moodle_course} // '') eq '2' } @{ (eval { JSON::PP->new->decode($plain) } // {})->{courses} // [] };
+    like(($two // {})->{dbd_params} // '', qr/\A\(hidden/, 'DUMP_SENCE_JSON alone: DBDParams hidden');
+    unlike($plain, qr/\Q$db\E/, '... nowhere in the dump');
 }
 
 # ---- usage errors -------------------------------------------------------------------------------------------

@@ -240,6 +240,8 @@ static const char *run_dump(apr_pool_t *p, const opts_t *o, const char **out)
     args[n++] = "-t";
     args[n++] = "-D";
     args[n++] = "DUMP_SENCE_JSON";
+    args[n++] = "-D"; /* the database's parameters too (dump.c hides them otherwise) */
+    args[n++] = "DUMP_SENCE_JSON_DBD";
     args[n] = NULL;
     if ((rv = apr_file_mktemp(&errf, errpath,
                               APR_FOPEN_DELONCLOSE | APR_FOPEN_READ | APR_FOPEN_WRITE |

@@ -1,9 +1,9 @@
 /* httpd -t -D DUMP_SENCE_JSON: one JSON document listing every gated course, so that a
  * program (sencectl check) can learn what the server would send to SENCE without parsing the
  * configuration itself. The token is never written, only its source. For a Moodle course
- * whose CodigoCurso is its ID number, mod_dbd's DBDriver and DBDParams are written as they
- * are in the configuration (a database password too): the dump is for sencectl, run by
- * whoever can read the configuration. */
+ * whose CodigoCurso is its ID number, mod_dbd's DBDriver is written, and its DBDParams (which
+ * may hold the database's password) only when -D DUMP_SENCE_JSON_DBD is given too, as sencectl
+ * does: a dump a person runs and pastes into a ticket says "(hidden)" instead. */
 #include "dump.h"
 #include "config.h"
 
@@ -91,6 +91,8 @@ static const char *moodle_db(apr_pool_t *p, server_rec *main_s, server_rec *s,
     scan_dbd(p, ap_conftree, main_s, 1, &driver, &params);
     if (s != main_s)
         scan_dbd(p, ap_conftree, s, 0, &driver, &params);
+    if (params && !ap_exists_config_define("DUMP_SENCE_JSON_DBD"))
+        params = "(hidden: add -D DUMP_SENCE_JSON_DBD)";
     return apr_psprintf(p, "\"moodle_prefix\":%s,\"dbd_driver\":%s,\"dbd_params\":%s",
                         js(p, sc->moodle.prefix ? sc->moodle.prefix : "mdl_"), js(p, driver),
                         js(p, params));

@@ -7,6 +7,8 @@
 #include "dump.h"
 #include "config.h"
 
+#include <http_core.h>
+
 #include <apr_strings.h>
 #include <strings.h>
 #include <stdio.h>

@@ -20,6 +20,16 @@ my $r2 = $ua->request(GET url('/curso/leccion1.html?x=1'));
 my $g2 = check_gate_page($r2, run => $run, name => 'GET /curso/leccion1.html?x=1');
 ok($g1 && $g2 && $g1->{IdSesionAlumno} ne $g2->{IdSesionAlumno}, 'fresh IdSesionAlumno per gate page');
 unlike($r1->decoded_content, qr/CONTENIDO-CURSO-A/, 'gate page does not leak the content');
+# The page says which course and which OTEC the attendance is for (the name escaped).
+{
+    my $html = $r1->decoded_content // '';
+    my ($about) = $html =~ m{<dl class="sence-about">(.*?)</dl>}s;
+    ok($about, 'gate page: the course and the OTEC are named') or diag($html);
+    like($about // '', qr/código SENCE 1234567890 · código de curso RLAB-19-02-08-0071-1 · línea 3/,
+         'gate page: SENCE codes and line');
+    like($about // '', qr/Capacitación &lt;Prueba&gt; &amp; Cía\. \(RUT 76543210-3\)/,
+         'gate page: SenceOtecName (HTML-escaped) and the OTEC\'s RUT');
+}
 is(scalar(my @c = sence_cookies($r1)), 0, 'gate page sets no session cookie');
 
 # The script the page references is served (external, so a strict CSP works).

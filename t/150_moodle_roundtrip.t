@@ -23,6 +23,8 @@ my $path = '/moodle/course/view.php?id=2&section=1';
 my $r = roundtrip(ua => $ua, path => $path, run => $run, codes => CODES_C2,
                   content => qr/\AFAKE-MOODLE\n/, name => 'alumno1: round trip for course 2');
 ok($r->{content} && reached_moodle($r->{content}), 'course page served by Moodle after the round trip');
+like($r->{gate} ? $r->{gate}->decoded_content : '', qr{<dt>Curso</dt><dd>Excel intermedio</dd>},
+     "the gate page names the course as Moodle does (its full name)");
 is($r->{content} && echo_of($r->{content})->{uri}, $path, 'Moodle got the original URL');
 like($r->{content} ? echo_of($r->{content})->{cookie} : '', qr/\bMoodleSession=\Q$sid\E\b/,
      'Moodle still gets its session cookie');

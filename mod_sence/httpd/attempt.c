@@ -79,5 +79,5 @@ int sence_attempt_login(request_rec *r, const sence_dir_conf_t *d, const sence_p
                   p->run, p->cod_sence, p->codigo_curso, p->linea, rec.id);
     return sence_page_gate(
         r, apr_pstrcat(r->pool, sence_base_url(d->env, d->endpoint), SENCE_PATH_START, NULL),
-        sence_rce_fields(r->pool, &req), d->env, p->fullname);
+        sence_rce_fields(r->pool, &req), d, p);
 }

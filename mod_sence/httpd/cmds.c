@@ -94,6 +94,17 @@ static const char *set_rut(cmd_parms *cmd, void *dv, const char *arg)
     return NULL;
 }
 
+static const char *set_otec_name(cmd_parms *cmd, void *dv, const char *arg)
+{
+    sence_dir_conf_t *d = dv;
+    apr_size_t n = strlen(arg);
+
+    if (!n || n > 120)
+        return fail(cmd, "SenceOtecName: give the OTEC's name, 1 to 120 characters");
+    d->otec_name = apr_pstrdup(cmd->pool, arg);
+    return NULL;
+}
+
 static const char *set_token_value(cmd_parms *cmd, sence_dir_conf_t *d, const char *token)
 {
     const char *why = sence_check_token(token);
@@ -297,6 +308,8 @@ const command_rec sence_cmds[] = {
     AP_INIT_FLAG("Sence", set_enabled, NULL, RSRC_CONF | ACCESS_CONF,
                  "On to require a live SENCE session in this location"),
     AP_INIT_TAKE1("SenceRutOtec", set_rut, NULL, RSRC_CONF | ACCESS_CONF, "The OTEC's RUT"),
+    AP_INIT_TAKE1("SenceOtecName", set_otec_name, NULL, RSRC_CONF | ACCESS_CONF,
+                  "The OTEC's name, as participants know it (shown on the gate page)"),
     AP_INIT_TAKE1("SenceToken", set_token, NULL, RSRC_CONF | ACCESS_CONF, "The OTEC's SENCE token"),
     AP_INIT_TAKE1("SenceTokenFile", set_token_file, NULL, RSRC_CONF | ACCESS_CONF,
                   "A file (mode 0600) holding the OTEC's SENCE token"),

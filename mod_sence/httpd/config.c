@@ -37,6 +37,7 @@ void *sence_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     d->enabled = PICK_SET(enabled, -1);
     d->home = PICK(home);
     d->rut_otec = PICK(rut_otec);
+    d->otec_name = PICK(otec_name);
     d->token = PICK(token);
     d->token_file = add->token ? add->token_file : base->token_file;
     d->env = PICK_SET(env, SENCE_ENV_UNSET);

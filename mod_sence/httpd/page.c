@@ -54,9 +54,9 @@ static int send_html(request_rec *r, int status, const char *title, const char *
 
 /* A page whose form POSTs fields to SENCE; auto: submitted by sence.js (the gate), else the
  * participant presses the button (closing, which must not happen behind their back). */
-static int form_page(request_rec *r, const char *title, const char *intro, const char *action,
-                     apr_array_header_t *fields, const char *button, int autosubmit,
-                     sence_env_t env, const char *name)
+static int form_page(request_rec *r, const char *title, const char *intro, const char *about,
+                     const char *action, apr_array_header_t *fields, const char *button,
+                     int autosubmit, sence_env_t env, const char *name)
 {
     apr_array_header_t *parts = apr_array_make(r->pool, 24, sizeof(char *));
     int i;
@@ -65,6 +65,8 @@ static int form_page(request_rec *r, const char *title, const char *intro, const
         APR_ARRAY_PUSH(parts, const char *) =
             apr_psprintf(r->pool, "<p>Hola, %s.</p>\n", esc(r, name));
     APR_ARRAY_PUSH(parts, const char *) = apr_psprintf(r->pool, "<p>%s</p>\n", esc(r, intro));
+    if (about)
+        APR_ARRAY_PUSH(parts, const char *) = about;
     APR_ARRAY_PUSH(parts, const char *) = apr_psprintf(
         r->pool, "<form id=\"sence-form\" method=\"post\" action=\"%s\">\n", esc(r, action));
     for (i = 0; i < fields->nelts; i++) {
@@ -86,14 +88,40 @@ static int form_page(request_rec *r, const char *title, const char *intro, const
     return send_html(r, HTTP_OK, title, apr_array_pstrcat(r->pool, parts, 0));
 }
 
-int sence_page_gate(request_rec *r, const char *action, apr_array_header_t *fields, sence_env_t env,
-                    const char *name)
+/* Which course and which OTEC the attendance is for, as the participant can check it (and
+ * quote it to the OTEC): the course's name where the LMS gives it, SENCE's codes, the OTEC's
+ * name (SenceOtecName) and RUT. */
+static const char *about(request_rec *r, const sence_dir_conf_t *d, const sence_participant_t *who)
+{
+    const char *course =
+        who->course_name && *who->course_name
+            ? apr_psprintf(r->pool, "<dt>Curso</dt><dd>%s</dd>\n", esc(r, who->course_name))
+            : "";
+    const char *codes =
+        *who->cod_sence
+            ? apr_psprintf(r->pool, "código SENCE %s · código de curso %s · línea %d",
+                           esc(r, who->cod_sence), esc(r, who->codigo_curso), who->linea)
+            : apr_psprintf(r->pool, "código de curso %s · línea %d", esc(r, who->codigo_curso),
+                           who->linea);
+    const char *otec = d->otec_name ? apr_psprintf(r->pool, "%s (RUT %s)", esc(r, d->otec_name),
+                                                   esc(r, d->rut_otec))
+                                    : apr_psprintf(r->pool, "RUT %s", esc(r, d->rut_otec));
+
+    return apr_psprintf(r->pool,
+                        "<dl class=\"sence-about\">\n%s<dt>Registro SENCE</dt><dd>%s</dd>\n"
+                        "<dt>Organismo capacitador (OTEC)</dt><dd>%s</dd>\n</dl>\n",
+                        course, codes, otec);
+}
+
+int sence_page_gate(request_rec *r, const char *action, apr_array_header_t *fields,
+                    const sence_dir_conf_t *d, const sence_participant_t *who)
 {
     return form_page(r, "Registro de asistencia SENCE",
                      "Este curso registra su asistencia en SENCE. Lo estamos dirigiendo a SENCE "
                      "para que inicie sesión con su Clave Única; luego volverá automáticamente "
                      "al curso.",
-                     action, fields, "Iniciar sesión en SENCE", 1, env, name);
+                     about(r, d, who), action, fields, "Iniciar sesión en SENCE", 1, d->env,
+                     who->fullname);
 }
 
 int sence_page_close(request_rec *r, const char *action, apr_array_header_t *fields,
@@ -103,7 +131,7 @@ int sence_page_close(request_rec *r, const char *action, apr_array_header_t *fie
                      "Para registrar el término de su sesión en este curso, SENCE le pedirá "
                      "autenticarse nuevamente. Después de cerrarla, para volver al curso deberá "
                      "iniciar una nueva sesión SENCE.",
-                     action, fields, "Cerrar sesión en SENCE", 0, env, NULL);
+                     NULL, action, fields, "Cerrar sesión en SENCE", 0, env, NULL);
 }
 
 int sence_page_unavailable(request_rec *r, const char *text)
@@ -178,7 +206,12 @@ static const char css[] =
     "padding:.7rem 1.4rem;border-radius:.3rem;font-size:1rem;text-decoration:none;cursor:pointer}\n"
     ".sence-env{margin-top:1.5rem;padding:.5rem .8rem;background:#fff4ce;border-left:4px solid "
     "#e0a800;font-size:.9rem}\n"
-    ".sence-errors li{margin:.4rem 0}\n";
+    ".sence-errors li{margin:.4rem 0}\n"
+    ".sence-about{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem;"
+    "margin:1.2rem 0;padding:.8rem 1rem;background:#f4f6f9;border-radius:.3rem;font-size:.95rem}\n"
+    ".sence-about dt{font-weight:600;color:#44515e}\n.sence-about dd{margin:0}\n"
+    "@media (max-width:30rem){.sence{margin:1rem;padding:1.2rem}"
+    ".sence-about{grid-template-columns:1fr}.sence-about dd{margin-bottom:.4rem}}\n";
 
 static const char notice_css[] =
     ".sence-notice{position:relative;z-index:10000;margin:0;padding:.7rem 1rem;"
@@ -197,15 +230,14 @@ static const char bar_js[] =
     "  var left = document.getElementById('sence-left');\n"
     "  if (!bar || !left) { return; }\n"
     "  var end = parseInt(bar.getAttribute('data-expires'), 10) * 1000;\n"
-    "  function pad(n) { return (n < 10 ? '0' : '') + n; }\n"
     "  function tick() {\n"
     "    var s = Math.max(0, Math.floor((end - Date.now()) / 1000));\n"
     "    var h = Math.floor(s / 3600), m = Math.floor(s % 3600 / 60);\n"
-    "    left.textContent = ' \\u00b7 quedan ' + h + ':' + pad(m) + ':' + pad(s % 60);\n"
+    "    left.textContent = ' \\u00b7 quedan ' + (h ? h + ' h ' : '') + m + ' min';\n"
     "    if (s <= 600) {\n"
     "      bar.className = 'sence-bar sence-warn';\n"
-    "      left.textContent = s > 0 ? ' \\u00b7 su sesi\\u00f3n SENCE termina en ' + m + ':' + "
-    "pad(s % 60)\n"
+    "      left.textContent = s > 0 ? ' \\u00b7 su sesi\\u00f3n SENCE termina en ' +\n"
+    "        (m ? m + ' min ' : '') + (s % 60) + ' s'\n"
     "                               : ' \\u00b7 su sesi\\u00f3n SENCE termin\\u00f3';\n"
     "    }\n"
     "    if (s > 0) { setTimeout(tick, 1000); }\n"

@@ -4,8 +4,9 @@
 
 #include "sence_module.h"
 
-int sence_page_gate(request_rec *r, const char *action, apr_array_header_t *fields, sence_env_t env,
-                    const char *name);
+/* The gate page: SENCE's form, auto-submitted, with the course and the OTEC it is for. */
+int sence_page_gate(request_rec *r, const char *action, apr_array_header_t *fields,
+                    const sence_dir_conf_t *d, const sence_participant_t *who);
 /* 503 "Servicio no disponible" with text: the store or the LMS database failed (logged by the
  * caller, with its own tag). */
 int sence_page_unavailable(request_rec *r, const char *text);

@@ -43,6 +43,7 @@ typedef struct {
     int enabled;      /* -1 unset */
     const char *home; /* the <Location> path of the section: the fallback local URL */
     const char *rut_otec;
+    const char *otec_name; /* SenceOtecName: shown to participants; NULL unset */
     const char *token;
     const char *token_file; /* SenceTokenFile's path (for DUMP_SENCE_JSON); NULL: inline */
     sence_env_t env;

@@ -11,7 +11,7 @@
 #                                     (journal DIR/logs/journal.log, status /sence-status);
 #                                     SENCE_DEMO_PUBLIC_HOST / SENCE_DEMO_SENCE_HOST name the
 #                                     course's and the simulator's host (default 127.0.0.1),
-#                                     SENCE_DEMO_CLOSE=1 adds SenceCloseSession On to /curso,
+#                                     SENCE_DEMO_CLOSE=0 leaves SenceCloseSession off (default on),
 #                                     SENCE_DEMO_CALLBACK_ORIGIN=strict|off sets SenceCallbackOrigin,
 #                                     SENCE_DEMO_SMTP_PORT=n sends alert mails to 127.0.0.1:n
 #   sence_free_port [FIRST]           print the first free loopback TCP port from FIRST
@@ -169,7 +169,7 @@ sence_write_demo_conf() {
       sence_die "SENCE_DEMO_PUBLIC_HOST / SENCE_DEMO_SENCE_HOST must be host names, not '$h'"
   done
   local -a defines=()
-  case "${SENCE_DEMO_CLOSE:-0}" in 0) ;; 1) defines+=("Define DEMO_CLOSE") ;;
+  case "${SENCE_DEMO_CLOSE:-1}" in 0) ;; 1) defines+=("Define DEMO_CLOSE") ;;
     *) sence_die "SENCE_DEMO_CLOSE must be 0 or 1" ;; esac
   case "${SENCE_DEMO_SMTP_PORT:-}" in '') ;;
     *[!0-9]*) sence_die "SENCE_DEMO_SMTP_PORT must be a port number" ;;

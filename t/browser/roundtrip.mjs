@@ -120,6 +120,23 @@ try {
     check('roundtrip: second course page opens without the gate',
       page.url() === `${BASE}/curso/modulo2.html` &&
         /Tablas dinámicas/.test(await page.locator('#contenido-curso').innerText()), page.url());
+    // The SENCE bar (the demo closes sessions): its countdown, and in the last ten minutes
+    // the end in words ("8 min 57 s"), not a clock.
+    const bar = page.locator('#sence-bar');
+    check('bar: the SENCE bar with its close link is on the course page',
+      (await bar.isVisible()) && (await bar.locator('a.sence-close').count()) === 1);
+    const expires = Number(await bar.getAttribute('data-expires'));
+    check('bar: "quedan … min" while the session is long',
+      /quedan (\d+ h )?\d+ min$/.test((await page.locator('#sence-left').innerText()).trim()),
+      await page.locator('#sence-left').innerText());
+    await page.clock.setFixedTime(new Date((expires - 537) * 1000));
+    await page.reload();
+    await page.waitForLoadState('load');
+    const left = (await page.locator('#sence-left').innerText()).trim();
+    check('bar: 537 s before the end it reads "su sesión SENCE termina en 8 min 57 s"',
+      left === '· su sesión SENCE termina en 8 min 57 s' &&
+        /sence-warn/.test((await bar.getAttribute('class')) || ''), left);
+    await page.screenshot({ path: join(OUT, '03b-bar-warning.png'), fullPage: true });
     await ctx.close();
   });
 

@@ -149,14 +149,15 @@ static sence_who_t attribute(request_rec *r, sence_mreq_t *req, const profile_t 
     return SENCE_WHO_OK;
 }
 
-/* The course's full name for alert mails, only where the section sends them (one more lookup,
- * cached like the others); its short name when the query fails. */
+/* The course's full name, for the gate page and alert mails (one more lookup, cached like the
+ * others); its short name when the query fails. A refusal (no RUN) shows no course: there it
+ * is looked up only where the section sends alerts. */
 static void course_name(request_rec *r, const sence_dir_conf_t *d, const gcourse_t *g,
-                        sence_participant_t *who)
+                        sence_participant_t *who, int for_gate)
 {
     sence_mresult_t res;
 
-    if (!d->alert_mail || !d->alert_mail->nelts)
+    if (!for_gate && (!d->alert_mail || !d->alert_mail->nelts))
         return;
     if (sence_mdb_lookup(r, SENCE_MQ_COURSE_NAME, sence_mnum(r->pool, g->c.id), NULL, &res) ==
             APR_SUCCESS &&
@@ -256,13 +257,13 @@ sence_who_t sence_moodle_identify(request_rec *r, const sence_dir_conf_t *d,
     }
     if (!pr.run) {
         participant(d, &req, &pr, target, who); /* contact data for the alert */
-        course_name(r, d, target, who);
+        course_name(r, d, target, who, 0);
         *reason = pr.run_reason;
         return pr.run_st;
     }
     participant(d, &req, &pr, target, who);
-    if (!*has_session) /* the gate will send a login: the alert needs the name */
-        course_name(r, d, target, who);
+    if (!*has_session) /* the gate will send a login: its page and the alert show the name */
+        course_name(r, d, target, who, 1);
     if ((why = sence_check_codigo_curso(who->codigo_curso, env)) != NULL) {
         *reason = apr_psprintf(r->pool,
                                "course %" APR_INT64_T_FMT " (%s): ID number '%s': %s; "

@@ -76,15 +76,59 @@ static int sim_send_success(request_rec *r, const sim_conf *c, const sim_req *q)
     return sim_auto_post(r, q->v[F_URL_RETOMA], f, n, NULL);
 }
 
+/* The tester's "codigos" ("211;204"): each a code from 100 to 399; 0 when any is not. */
+static int sim_chosen_codes(const char *s, sim_codes *cs)
+{
+    char *copy, *tok, *state;
+    apr_pool_t *p;
+    int ok = 1;
+
+    if (!s || !*s || apr_pool_create(&p, NULL) != APR_SUCCESS)
+        return 0;
+    copy = apr_pstrdup(p, s);
+    for (tok = apr_strtok(copy, "; ,", &state); tok; tok = apr_strtok(NULL, "; ,", &state)) {
+        char *end;
+        long v = strtol(tok, &end, 10);
+        if (*end || v < 100 || v > 399) {
+            ok = 0;
+            break;
+        }
+        sim_add(cs, (int)v);
+    }
+    apr_pool_destroy(p);
+    return ok && cs->n > 0;
+}
+
 static int sim_handle_login(request_rec *r, const sim_conf *c, apr_table_t *in)
 {
     const char *accion = apr_table_get(in, "accion");
+    const char *respuesta = apr_table_get(in, "respuesta");
     sim_req q;
     sim_codes cs = {{0}, 0};
     int code;
 
     sim_load_req(in, &q, accion && !strcmp(accion, "cerrar"));
     code = sim_check_state(&q, in, r->pool);
+    if (!code && respuesta && !strcmp(respuesta, "ninguna")) {
+        /* as a participant who never finishes: the platform sees no callback at all */
+        sim_log(r, &q, "the tester chose no answer (abandoned login)", NULL);
+        return sim_message_page(r, HTTP_OK,
+                                "El simulador no responderá a la plataforma: este inicio de "
+                                "sesión queda abandonado. La plataforma lo registrará cuando "
+                                "venza su plazo (SenceLoginTimeout).",
+                                NULL);
+    }
+    if (!code && respuesta && !strcmp(respuesta, "error")) {
+        if (!sim_chosen_codes(apr_table_get(in, "codigos"), &cs))
+            return sim_message_page(r, HTTP_BAD_REQUEST,
+                                    "Escriba uno o más códigos de error entre 100 y 399, "
+                                    "separados por punto y coma (por ejemplo 211;204), y "
+                                    "vuelva atrás para intentarlo de nuevo.",
+                                    NULL);
+        return sim_reject(r, c, &q, &cs,
+                          q.closing ? "error chosen by the tester (cerrar)"
+                                    : "error chosen by the tester");
+    }
     if (!code)
         code = sim_check_login(c, &q, in);
     if (code) {

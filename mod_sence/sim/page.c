@@ -1,9 +1,11 @@
 /* mod_sence_sim: the pages it answers with. */
 #include "sim.h"
 
-static const char *sim_code_text(int code)
+const char *sim_code_text(int code)
 {
     switch (code) {
+    case 100:
+        return "Contraseña incorrecta o sin clave SENCE.";
     case 200:
         return "Falta un parámetro obligatorio, está mal escrito o vacío.";
     case 201:
@@ -32,19 +34,35 @@ static const char *sim_code_text(int code)
         return "El token no pertenece al OTEC.";
     case 212:
         return "El token no está vigente.";
+    case 300:
+        return "Error interno no clasificado: informe al SENCE.";
     case 301:
         return "No se pudo registrar el inicio o cierre de sesión (línea o código de "
                "curso erróneo).";
+    case 302:
+        return "No se pudo validar el organismo.";
     case 303:
         return "El token no existe o tiene un formato incorrecto.";
     case 304:
         return "No se pudieron verificar los datos enviados.";
+    case 305:
+        return "No se pudo registrar la información.";
     case 306:
         return "El código del curso no corresponde al código SENCE.";
+    case 307:
+        return "El curso no es de modalidad e-learning.";
+    case 308:
+        return "El curso no pertenece al RUT del OTEC.";
+    case 309:
+        return "La fecha actual está fuera de las fechas de ejecución del curso.";
+    case 310:
+        return "El curso está finalizado o anulado.";
     case 311:
         return "El RUN ingresado no coincide con el RUN del participante.";
     case 312:
         return "No se pudo autenticar al participante.";
+    case 313:
+        return "La dirección de cierre de sesión es incorrecta.";
     default:
         return "Código desconocido.";
     }
@@ -61,13 +79,33 @@ void sim_page_start(request_rec *r, int status)
 {
     sim_headers(r, status);
     ap_rputs("<!DOCTYPE html>\n<html lang=\"es\">\n<head>\n<meta charset=\"utf-8\">\n"
-             "<title>" SIM_TITLE "</title>\n</head>\n<body>\n<h1>" SIM_TITLE "</h1>\n",
+             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+             "<title>" SIM_TITLE "</title>\n<style>\n"
+             "body{margin:0;font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;"
+             "background:#eef1f5;color:#1b2733}\n"
+             "header{background:#005a9c;color:#fff;padding:.8rem 1.5rem;font-weight:600}\n"
+             "header small{display:block;font-weight:400;opacity:.85}\n"
+             "main{max-width:34rem;margin:2rem auto;background:#fff;padding:1.5rem 2rem;"
+             "border-radius:.5rem;box-shadow:0 1px 4px rgba(0,0,0,.15)}\n"
+             "h2{margin-top:0;color:#005a9c}label{display:block;margin:.6rem 0 .2rem}\n"
+             "input[type=text],input[type=password]{width:100%;box-sizing:border-box;"
+             "padding:.45rem;border:1px solid #9aa5b1;border-radius:.25rem;font-size:1rem}\n"
+             "button{background:#005a9c;color:#fff;border:0;padding:.6rem 1.4rem;"
+             "border-radius:.25rem;font-size:1rem;cursor:pointer}\n"
+             "fieldset{margin:1.2rem 0;border:1px dashed #9aa5b1;border-radius:.3rem;"
+             "font-size:.92rem}fieldset label{display:inline;margin:0}\n"
+             "fieldset p{margin:.4rem 0}.sim-note{color:#5a6672;font-size:.9rem}\n"
+             "dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem .8rem;"
+             "font-size:.92rem}dd{margin:0}\n"
+             "</style>\n</head>\n<body>\n<header>" SIM_TITLE
+             "<small>Simulador para pruebas: no es el SENCE ni registra asistencia</small>"
+             "</header>\n<main>\n",
              r);
 }
 
 void sim_page_end(request_rec *r)
 {
-    ap_rputs("</body>\n</html>\n", r);
+    ap_rputs("</main>\n</body>\n</html>\n", r);
 }
 
 static void sim_code_list(request_rec *r, const sim_codes *cs)

@@ -139,6 +139,7 @@ int sim_url_ok(apr_pool_t *p, const char *s);
 void sim_validate(apr_pool_t *p, const sim_conf *c, const sim_req *q, sim_codes *cs);
 
 /* page.c: the pages it answers with */
+const char *sim_code_text(int code);
 void sim_page_start(request_rec *r, int status);
 void sim_page_end(request_rec *r);
 void sim_hidden(request_rec *r, const char *name, const char *value);

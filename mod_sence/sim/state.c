@@ -97,9 +97,23 @@ int sim_login_page(request_rec *r, const sim_conf *c, const sim_req *q, const ch
     sim_hidden(r, "accion", accion);
     sim_hidden(r, "emitido", emitido);
     sim_hidden(r, "firma", sim_state_sign(r->pool, q, accion, emitido));
+    /* For whoever tests a platform: SENCE's answer chosen here instead of by the password. */
+    ap_rputs(
+        "<fieldset class=\"sim-tester\"><legend>Para probar: la respuesta del "
+        "simulador</legend>\n"
+        "<p><input type=\"radio\" name=\"respuesta\" value=\"normal\" id=\"r-normal\" "
+        "checked> <label for=\"r-normal\">Validar el RUN y la clave, como el SENCE</label></p>\n"
+        "<p><input type=\"radio\" name=\"respuesta\" value=\"error\" id=\"r-error\"> "
+        "<label for=\"r-error\">Responder con error, códigos</label> "
+        "<input type=\"text\" name=\"codigos\" size=\"12\" placeholder=\"211;204\" "
+        "aria-label=\"Códigos de error separados por punto y coma\"></p>\n"
+        "<p><input type=\"radio\" name=\"respuesta\" value=\"ninguna\" id=\"r-ninguna\"> "
+        "<label for=\"r-ninguna\">No responder (inicio de sesión abandonado)</label></p>\n"
+        "</fieldset>\n",
+        r);
     ap_rprintf(r,
                "<p><button type=\"submit\">Ingresar</button></p>\n</form>\n"
-               "<p>Tiene %d segundos para ingresar su RUN y clave.</p>\n",
+               "<p class=\"sim-note\">Tiene %d segundos para ingresar su RUN y clave.</p>\n",
                sim_timeout(c));
     sim_page_end(r);
     return OK;

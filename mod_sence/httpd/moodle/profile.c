@@ -3,6 +3,7 @@
 
 #include <http_core.h>
 #include <apr_strings.h>
+#include <stdlib.h>
 
 #define DEFAULT_SESSION_TIMEOUT 28800
 #define COL_SEP '\x1f'
@@ -169,6 +170,12 @@ static int site_admin(request_rec *r, const char *userid, sence_who_t *st)
     return 0;
 }
 
+static int by_course_id(const void *a, const void *b)
+{
+    apr_int64_t x = ((const gcourse_t *)a)->c.id, y = ((const gcourse_t *)b)->c.id;
+    return x < y ? -1 : x > y;
+}
+
 /* Why this user passes ungated in course c (a role or group), or NULL if gated. */
 static const char *exemption(request_rec *r, const sence_moodle_dir_t *md, const char *userid,
                              apr_int64_t course_id, sence_who_t *st)
@@ -231,6 +238,9 @@ static void profile_courses(request_rec *r, const sence_moodle_dir_t *md, const 
         }
         APR_ARRAY_PUSH(pr->gated, gcourse_t) = g;
     }
+    /* Rows come in whatever order the database likes (PostgreSQL's is not SQLite's): by course
+     * id, so that a page of every course always asks for the same course's session first. */
+    qsort(pr->gated->elts, (size_t)pr->gated->nelts, sizeof(gcourse_t), by_course_id);
 }
 
 static void build_profile(request_rec *r, const sence_dir_conf_t *d, const sence_mreq_t *req,

@@ -9,7 +9,8 @@
 #   bench_moodle_db DIR   loads t/moodle/schema.sql + data.sql into DIR/moodle.db (sqlite3)
 #
 # The server itself is conf/bench/httpd.conf (what each location measures is said there);
-# BENCH_CHAOS=1 in the environment adds scripts/chaos's part of it.
+# BENCH_CHAOS=1 in the environment adds scripts/chaos's part of it; BENCH_SMTP_PORT=n the
+# alert phase's location (f), with alert mails to 127.0.0.1:n.
 
 # shellcheck disable=SC2034  # used by scripts/bench
 # Course codes. (b) has its own course; (d) is Moodle course 2 "EXCEL-INT", whose ID number
@@ -64,7 +65,8 @@ bench_write_conf() {
     "$dir/htdocs/moodle/course" "$dir/htdocs/moodle/my" "$dir/run" "$dir/logs"
   # A static file of about 1 KiB (a small stylesheet, icon or AJAX answer) at the same URL
   # under each location; (e0)/(e): a Moodle-like page with a 24 KB <head> as Moodle's.
-  for u in a b c moodle; do cp "$site/htdocs/view.php" "$dir/htdocs/$u/course/view.php"; done
+  mkdir -p "$dir/htdocs/f/course"
+  for u in a b c f moodle; do cp "$site/htdocs/view.php" "$dir/htdocs/$u/course/view.php"; done
   cp "$site/htdocs/my.html" "$dir/htdocs/moodle/my/index.html"
   cp "$site/httpd.conf" "$dir/bench.conf"
 
@@ -102,6 +104,9 @@ bench_write_conf() {
       printf 'Define %s "%s"\n' BENCH_USER "$BENCH_USER" BENCH_GROUP "$BENCH_GROUP"
     fi
     if [[ ${BENCH_CHAOS:-0} == 1 ]]; then printf 'Define BENCH_CHAOS\n'; fi
+    if [[ -n ${BENCH_SMTP_PORT:-} ]]; then
+      printf 'Define BENCH_ALERT\nDefine BENCH_SMTP_PORT %s\n' "$BENCH_SMTP_PORT"
+    fi
     printf 'Include "%s/bench.conf"\n' "$dir"
   } >"$dir/httpd.conf"
   chmod 0600 "$dir/httpd.conf"

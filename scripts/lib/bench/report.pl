@@ -34,7 +34,7 @@ my ($raw, $json_path) = @ARGV;
 die "usage: report.pl RAW JSON\n" unless $raw && $json_path;
 open my $fh, '<:encoding(UTF-8)', $raw or die "report: cannot read $raw: $!\n";
 
-my (%fact, %http, %unavail, %label, %url, @store, %ir, %login);
+my (%fact, %http, %unavail, %label, %url, @store, %ir, %login, %alert);
 sub kv { my %h = map { /\A([^=]+)=(.*)\z/ ? ($1 => $2) : () } split ' ', $_[0]; \%h }
 
 while (my $line = <$fh>) {
@@ -50,6 +50,7 @@ while (my $line = <$fh>) {
     elsif ($k eq 'store')   { push @store, $f[0] }
     elsif ($k eq 'ir')      { $ir{ $f[0] } = { ir => $f[1], lookups => $f[2] } }
     elsif ($k eq 'login')   { push @{ $login{ $f[0] } }, { %{ kv($f[2]) }, run => $f[1] } }
+    elsif ($k eq 'alert')   { $alert{ $f[0] } = kv($f[2]) }
 }
 close $fh;
 
@@ -222,6 +223,19 @@ if (my $c = $login{callbacks}) {
 }
 else { push @problems, 'login: callbacks not measured' }
 
+# ---- alert mails: failing logins per second, SMTP peer up and down ----------------------------------------
+my %al;
+for my $state (qw(up down)) {
+    my $s = $alert{$state} or next;
+    $al{"errors_per_s_$state"} = r1($s->{duration_us} ? $s->{errors} / ($s->{duration_us} / 1e6) : undef);
+    $al{"p99_ms_$state"} = ms($s->{p99_us});
+    $al{"other_$state"} = 0 + ($s->{other} // 0);
+    push @problems, "alert ($state): $s->{other} answers neither gate pages nor error pages" if $s->{other};
+    push @problems, "alert ($state): no error callback answered" unless $s->{errors};
+}
+$al{ratio_down_up} = r3(ratio($al{errors_per_s_down}, $al{errors_per_s_up}));
+push @problems, 'alert mails: not measured' unless %alert;
+
 # ---- targets (docs/benchmarks.md) -----------------------------------------------------------------------
 my @targets;
 sub target {
@@ -252,6 +266,9 @@ target('store lookup in the server (throughput)', $ratios{'(b100k/a100k)/(b1k/a1
 target('shm bytes per session', $max_bps, '<=', 1024);
 target('throughput d/a', $ratios{'d/a'}, '>=', 0.95,
        $ok->('d') ? undef : "(d) not available: $res{d}{reason}");
+# the alert mail stays off the request's path: failing logins answered as fast with the SMTP
+# peer down (the sender retrying, the queue full and dropping) as with it up
+target('alert mails: error callbacks/s, SMTP down/up', $al{ratio_down_up}, '>=', 0.90);
 
 # ---- output ----------------------------------------------------------------------------------
 my $f = sub { defined $_[0] ? $_[0] : '-' };
@@ -311,6 +328,10 @@ printf "  callbacks completed:      %s /s (fill run: %s in %s s; %s in all, %s r
     $f->($lp{callbacks_per_s}), $f->($lp{callbacks_completed_fill}), $f->($lp{fill_seconds}),
     $f->($lp{callbacks_completed}), $f->($lp{callbacks_rejected}), $f->($lp{callback_cpu_us});
 
+printf "\nAlert mails (failing logins: gate page + SENCE's error callback, an alert each)\n";
+printf "  SMTP peer up:   %s error callbacks/s (p99 %s ms)\n", $f->($al{errors_per_s_up}), $f->($al{p99_ms_up});
+printf "  SMTP peer down: %s error callbacks/s (p99 %s ms)\n", $f->($al{errors_per_s_down}), $f->($al{p99_ms_down});
+
 printf "\nTargets (docs/benchmarks.md; reported, not enforced)\n";
 for (@targets) {
     printf "  %-46s %10s  %-8s %s%s\n", ($_->{secondary} ? "  " : "") . $_->{name},
@@ -335,6 +356,7 @@ my %out = (
                lookup_ratio => $lookup_ratio, instructions_per_lookup => \%irs,
                instructions_ratio => $ir_ratio },
     login => \%lp,
+    alerts => \%al,
     targets => \@targets,
     problems => \@problems,
 );

@@ -13,7 +13,6 @@
 #include <http_core.h>
 #include <http_main.h>
 #include <http_protocol.h>
-#include <scoreboard.h>
 #include <apr_strings.h>
 
 #define STATUS_HANDLER "sence-status"
@@ -22,15 +21,35 @@
 #error "SENCE_VERSION is set by CMakeLists.txt from project(... VERSION ...)"
 #endif
 
+/* Whether some virtual host is bound to the listener a: the main server never answers there. */
+static int vhost_listens_on(const apr_sockaddr_t *a)
+{
+    server_rec *v;
+    server_addr_rec *sar;
+
+    for (v = ap_server_conf->next; v; v = v->next)
+        for (sar = v->addrs; sar; sar = sar->next)
+            if (!sar->host_port || sar->host_port == a->port)
+                return 1;
+    return 0;
+}
+
 /* The port server s really listens on. s->port is the port of ServerName, which is 0 when
- * ServerName has none and may be a proxy's; the address a virtual host is bound to, or the
- * connection this request came on, are what the server listens on. */
+ * ServerName has none and may be a proxy's; the address a virtual host is bound to, the
+ * connection this request came on, or the listeners no virtual host takes are what the server
+ * listens on. */
 static apr_port_t real_port(request_rec *r, server_rec *s)
 {
+    ap_listen_rec *lr;
+
     if (s->is_virtual && s->addrs && s->addrs->host_port)
         return s->addrs->host_port;
     if (s == r->server && r->connection->local_addr)
         return r->connection->local_addr->port;
+    if (!s->is_virtual)
+        for (lr = ap_listeners; lr; lr = lr->next)
+            if (lr->bind_addr && !vhost_listens_on(lr->bind_addr))
+                return lr->bind_addr->port;
     if (s->port)
         return s->port;
     return ap_listeners && ap_listeners->bind_addr ? ap_listeners->bind_addr->port : 0;
@@ -76,7 +95,7 @@ static sence_status_t *gather(request_rec *r)
     st->server_version = ap_get_server_description();
     st->mpm = ap_show_mpm();
     st->started = sence_store_created();
-    st->restarted = ap_scoreboard_image ? ap_scoreboard_image->global->restart_time : 0;
+    st->restarted = sence_generation_loaded();
     sence_store_sweep(sence_store(), st->now, 0); /* count only what is alive */
     sence_store_stats(sence_store(), &st->store);
     st->store_bytes = sence_shm_store_bytes(st->store.capacity);

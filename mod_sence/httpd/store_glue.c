@@ -25,6 +25,7 @@ static retained_t *retained;
 static sence_store_t *store;
 static sence_counters_t *counters;
 static apr_time_t *created; /* retained: when the segment in use was created */
+static apr_time_t loaded;   /* when this generation's post_config ran */
 
 sence_store_t *sence_store(void)
 {
@@ -39,6 +40,11 @@ sence_counters_t *sence_counters(void)
 apr_time_t sence_store_created(void)
 {
     return created ? *created : 0;
+}
+
+apr_time_t sence_generation_loaded(void)
+{
+    return loaded;
 }
 
 static apr_status_t create_segment(server_rec *s, apr_uint32_t capacity)
@@ -134,6 +140,7 @@ int sence_store_post_config(apr_pool_t *pconf, server_rec *s)
 
     store = NULL;
     counters = NULL;
+    loaded = apr_time_now();
     retained = ap_retained_data_get(RETAINED_KEY);
     if (!retained)
         retained = ap_retained_data_create(RETAINED_KEY, sizeof(*retained));

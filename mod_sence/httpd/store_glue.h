@@ -31,5 +31,8 @@ sence_counters_t *sence_counters(void);
 /* When the store's segment in use was created (0 before post_config): httpd's start, unless
  * a new record layout made a fresh one; graceful and full restarts keep it. */
 apr_time_t sence_store_created(void);
+/* When this generation's configuration was loaded: the last start, restart or graceful
+ * restart (the scoreboard's restart_time stays put across graceful ones). */
+apr_time_t sence_generation_loaded(void);
 
 #endif

@@ -9,6 +9,9 @@
 
 #define RETAINED_KEY "mod_sence-store"
 #define MUTEX_TYPE "sence-store"
+/* A key of its own rather than a field of retained_t: a graceful restart into a module
+ * version with a larger retained_t would read past the block the old version made. */
+#define CREATED_KEY "mod_sence-store-created"
 
 /* Retained in the process pool, so it survives graceful and full restarts of httpd. */
 typedef struct {
@@ -21,6 +24,8 @@ typedef struct {
 static retained_t *retained;
 static sence_store_t *store;
 static sence_counters_t *counters;
+static apr_time_t *created; /* retained: when the segment in use was created */
+static apr_time_t loaded;   /* when this generation's post_config ran */
 
 sence_store_t *sence_store(void)
 {
@@ -30,6 +35,16 @@ sence_store_t *sence_store(void)
 sence_counters_t *sence_counters(void)
 {
     return counters;
+}
+
+apr_time_t sence_store_created(void)
+{
+    return created ? *created : 0;
+}
+
+apr_time_t sence_generation_loaded(void)
+{
+    return loaded;
 }
 
 static apr_status_t create_segment(server_rec *s, apr_uint32_t capacity)
@@ -54,6 +69,7 @@ static apr_status_t create_segment(server_rec *s, apr_uint32_t capacity)
     if (!sence_shm_store_format(pp, apr_shm_baseaddr_get(retained->shm), capacity, retained->mutex))
         return APR_EGENERAL;
     retained->capacity = capacity;
+    *created = apr_time_now();
     ap_log_error(APLOG_MARK, APLOG_INFO, 0, s,
                  SLOG(1012) "session store created: %u records, %" APR_SIZE_T_FMT " bytes",
                  capacity, sence_shm_store_bytes(capacity));
@@ -124,6 +140,7 @@ int sence_store_post_config(apr_pool_t *pconf, server_rec *s)
 
     store = NULL;
     counters = NULL;
+    loaded = apr_time_now();
     retained = ap_retained_data_get(RETAINED_KEY);
     if (!retained)
         retained = ap_retained_data_create(RETAINED_KEY, sizeof(*retained));
@@ -134,6 +151,12 @@ int sence_store_post_config(apr_pool_t *pconf, server_rec *s)
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     counters = sence_counters_attach(apr_shm_baseaddr_get(retained->counters));
+    created = ap_retained_data_get(CREATED_KEY);
+    if (!created) {
+        /* first start, or a store retained by a module version that did not note it */
+        created = ap_retained_data_create(CREATED_KEY, sizeof(*created));
+        *created = apr_time_now();
+    }
     store = backend()->create(pconf, s, capacity);
     return store ? OK : HTTP_INTERNAL_SERVER_ERROR;
 }

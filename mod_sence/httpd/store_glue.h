@@ -28,5 +28,11 @@ void sence_store_child_init(apr_pool_t *pchild, server_rec *s);
 /* This generation's (this child's) store and counters; NULL before post_config. */
 sence_store_t *sence_store(void);
 sence_counters_t *sence_counters(void);
+/* When the store's segment in use was created (0 before post_config): httpd's start, unless
+ * a new record layout made a fresh one; graceful and full restarts keep it. */
+apr_time_t sence_store_created(void);
+/* When this generation's configuration was loaded: the last start, restart or graceful
+ * restart (the scoreboard's restart_time stays put across graceful ones). */
+apr_time_t sence_generation_loaded(void);
 
 #endif

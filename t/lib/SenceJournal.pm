@@ -270,8 +270,9 @@ sub status_metrics {
             my ($n, $lab, $v) = ($1, $2 // '', $3);
             my %lab;
             while ($lab =~ /\G\s*([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"\s*,?/gc) {
-                (my $val = $2) =~ s/\\(.)/$1 eq 'n' ? "\n" : $1/ge;
-                $lab{$1} = $val;
+                my ($key, $val) = ($1, $2);
+                $val =~ s/\\(.)/$1 eq 'n' ? "\n" : $1/ge;
+                $lab{$key} = $val;
             }
             push @s, [$n, \%lab, $v];
         }

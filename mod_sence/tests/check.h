@@ -28,6 +28,15 @@ static int check_failures, check_count;
         }                                                                                          \
     } while (0)
 
+/* How many times needle occurs in hay (overlapping ones too). */
+static inline int check_occurrences(const char *hay, const char *needle)
+{
+    int n = 0;
+    for (; (hay = strstr(hay, needle)) != NULL; hay++)
+        n++;
+    return n;
+}
+
 static int check_done(const char *name)
 {
     printf("%s: %d checks, %d failed\n", name, check_count, check_failures);

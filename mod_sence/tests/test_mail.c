@@ -49,14 +49,6 @@ static char *qp_decode(apr_pool_t *p, const char *s)
     return out;
 }
 
-static int count(const char *hay, const char *needle)
-{
-    int n = 0;
-    for (; (hay = strstr(hay, needle)) != NULL; hay++)
-        n++;
-    return n;
-}
-
 int main(void)
 {
     apr_pool_t *p;
@@ -142,7 +134,7 @@ int main(void)
     CHECK(strstr(body, "  Teléfono móvil: +56 9 1234 5678\n") != NULL);
     CHECK(strstr(body, "  211: El Token no pertenece al OTEC.\n") != NULL);
     CHECK(strstr(body, "  204: El Código SENCE tiene menos de 10 caracteres") != NULL);
-    CHECK(count(body, "Qué hacer:") == 2);
+    CHECK(check_occurrences(body, "Qué hacer:") == 2);
     CHECK(strstr(body, "2026-12-01 23:18:05 (America/Santiago)") != NULL);
     CHECK(strstr(body, "https://cursos.example.cl/curso/leccion.html?x=1") != NULL);
     CHECK(strstr(body, "retenidas desde el correo anterior (SenceAlertThrottle): 4") != NULL);
@@ -159,7 +151,7 @@ int main(void)
         return check_done("mail");
     hdr = apr_pstrndup(p, msg, (apr_size_t)(sep - msg + 2));
     /* only our headers: one line each (folded Subject lines start with a space) */
-    CHECK(count(hdr, "\r\nBcc") == 0 && count(hdr, "\r\nTo:") == 1);
+    CHECK(check_occurrences(hdr, "\r\nBcc") == 0 && check_occurrences(hdr, "\r\nTo:") == 1);
     CHECK(strncmp(hdr, "Date: Tue, 01 Dec 2026 23:18:05 -0300\r\n", 39) == 0);
     CHECK(strstr(hdr, "\r\nTo: otec@example.cl, soporte@example.cl\r\n") != NULL);
     CHECK(strstr(hdr, "\r\nFrom: sence@otec.example.cl\r\n") != NULL);

@@ -76,14 +76,6 @@ static const char *lint(apr_pool_t *p, const char *text)
     return NULL;
 }
 
-static int count(const char *hay, const char *needle)
-{
-    int n = 0;
-    for (; (hay = strstr(hay, needle)) != NULL; hay++)
-        n++;
-    return n;
-}
-
 int main(void)
 {
     apr_pool_t *p;
@@ -176,12 +168,12 @@ int main(void)
     CHECK(strstr(m, "\nsence_glosa_errors_total{code=\"other\"} 1\n") != NULL);
     CHECK(strstr(m, "codigo_curso=\"CUR\\\"SO\"") != NULL);
     CHECK(strstr(m, "path=\"^/c/(?<id>[0-9]+)/\\\"<x>\\\\\"") != NULL);
-    CHECK(count(m, "\nsence_location_info{") == 4);
-    CHECK(count(m, "# HELP ") == count(m, "# TYPE "));
-    CHECK(count(m, "# HELP sence_store_records ") == 1);
-    CHECK(count(m, "# HELP sence_store_expired_total ") == 1);
-    CHECK(count(m, "# HELP sence_store_evictions_total ") == 1);
-    CHECK(count(m, "# HELP sence_alerts_") == 6);
+    CHECK(check_occurrences(m, "\nsence_location_info{") == 4);
+    CHECK(check_occurrences(m, "# HELP ") == check_occurrences(m, "# TYPE "));
+    CHECK(check_occurrences(m, "# HELP sence_store_records ") == 1);
+    CHECK(check_occurrences(m, "# HELP sence_store_expired_total ") == 1);
+    CHECK(check_occurrences(m, "# HELP sence_store_evictions_total ") == 1);
+    CHECK(check_occurrences(m, "# HELP sence_alerts_") == 6);
     /* the checker itself catches each rule */
     CHECK(lint(p, "# HELP a_total x\n# TYPE a_total counter\na_total 1\n") == NULL);
     CHECK(lint(p, "# TYPE a_total counter\na_total 1\n") != NULL);
@@ -233,8 +225,8 @@ int main(void)
     CHECK(strstr(h, "&quot;&lt;x&gt;\\") != NULL);
     CHECK(strstr(h, "\"<x>") == NULL);
     CHECK(strstr(h, "CUR&quot;SO") != NULL);
-    CHECK(count(h, "<td>/curso/</td>") == 2);
-    CHECK(count(h, "<strong>PRODUCTION</strong>") == 2);
+    CHECK(check_occurrences(h, "<td>/curso/</td>") == 2);
+    CHECK(check_occurrences(h, "<strong>PRODUCTION</strong>") == 2);
 
     return check_done("statusdoc");
 }

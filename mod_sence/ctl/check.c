@@ -218,7 +218,7 @@ static int jint(const sence_json_t *o, const char *key)
 static const char *run_dump(apr_pool_t *p, const opts_t *o, const char **out)
 {
     const char *prog = o->httpd ? o->httpd : o->apache_config ? "apache2" : "apache2ctl";
-    const char *args[8];
+    const char *args[12]; /* prog -f FILE -t -D X -D Y NULL */
     apr_procattr_t *attr;
     apr_proc_t proc;
     apr_file_t *errf;

@@ -19,9 +19,6 @@ use SenceTest qw(new_ua is_gate_page gate_form form_fields);
 
 my $cfg   = Apache::Test::config();
 my $httpd = $cfg->{vars}{httpd} or BAIL_OUT('no httpd');
-my $t_dir = Apache::Test::vars('t_dir');
-my $mpm   = $ENV{SENCE_TEST_MPM} || 'event';
-my $mods  = $ENV{SENCE_MODULES_DIR} or BAIL_OUT('SENCE_MODULES_DIR not set');
 my ($COD, $CURSO, $LINEA) = @{ $COURSE{A} };
 
 sub free_port {

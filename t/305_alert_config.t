@@ -10,11 +10,6 @@ use File::Temp qw(tempdir);
 use SenceConf qw(:all);
 use SenceServer qw(private_conf httpd_t);
 
-my $cfg   = Apache::Test::config();
-my $httpd = $cfg->{vars}{httpd} or BAIL_OUT('no httpd');
-my $t_dir = Apache::Test::vars('t_dir');
-my $mpm   = $ENV{SENCE_TEST_MPM} || 'event';
-my $mods  = $ENV{SENCE_MODULES_DIR} or BAIL_OUT('SENCE_MODULES_DIR not set');
 my $tmp   = tempdir(CLEANUP => 1);
 my $tok   = TOKEN;
 my $secret = 'Pa55-w0rd-que-nadie-ve';

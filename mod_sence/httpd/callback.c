@@ -13,6 +13,8 @@
 #include <http_request.h>
 #include <apr_strings.h>
 
+/* What follows SenceCallbackPath in the URI ("/retoma", "" for the path itself), or NULL when
+ * the URI is not under it (segment by segment: "/sencex" is not "/sence"). */
 static const char *callback_rest(request_rec *r)
 {
     sence_srv_conf_t *sc = ap_get_module_config(r->server->module_config, &sence_module);
@@ -24,6 +26,19 @@ static const char *callback_rest(request_rec *r)
     return r->uri + n;
 }
 
+int sence_is_callback_uri(request_rec *r)
+{
+    return callback_rest(r) != NULL;
+}
+
+/* A main request to a callback URI of a server that has a public URL: mod_sence's to answer. */
+static int ours(request_rec *r)
+{
+    sence_srv_conf_t *sc = ap_get_module_config(r->server->module_config, &sence_module);
+
+    return !r->main && sc->public_url && callback_rest(r);
+}
+
 /* SENCE posts its callbacks cross-site from its own pages, carrying none of the site's
  * login (no Basic credentials, no single sign-on cookie: SameSite keeps them back). A site
  * that logs everyone in (<Location /> with AuthType and Require) would answer them 401 and
@@ -33,19 +48,13 @@ static const char *callback_rest(request_rec *r)
  * site's login; nothing else is opened. */
 int sence_callback_access(request_rec *r)
 {
-    sence_srv_conf_t *sc = ap_get_module_config(r->server->module_config, &sence_module);
-
-    if (r->main || !sc->public_url || !callback_rest(r))
-        return DECLINED;
-    return OK;
+    return ours(r) ? OK : DECLINED;
 }
 
 /* Ours before mod_proxy, mod_rewrite or PHP can take it. */
 int sence_claim_callback(request_rec *r)
 {
-    sence_srv_conf_t *sc = ap_get_module_config(r->server->module_config, &sence_module);
-
-    if (r->main || !sc->public_url || !callback_rest(r))
+    if (!ours(r))
         return DECLINED;
     apr_table_setn(r->notes, SENCE_NOTE_CALLBACK, "1");
     r->handler = SENCE_HANDLER;

@@ -10,24 +10,13 @@
 #include "attempt.h"
 #include "identity.h"
 #include "moodle/policy.h"
-#include "attempt.h"
-#include "identity.h"
-#include "request.h"
+#include "callback.h"
 #include "alert_glue.h"
 
 #include <http_core.h>
 #include <http_protocol.h>
 #include <http_request.h>
 #include <apr_strings.h>
-
-static int is_callback_uri(request_rec *r)
-{
-    sence_srv_conf_t *sc = ap_get_module_config(r->server->module_config, &sence_module);
-    const char *cb = sence_callback_path(sc);
-    apr_size_t n = strlen(cb);
-
-    return strncmp(r->uri, cb, n) == 0 && (r->uri[n] == '/' || r->uri[n] == '\0');
-}
 
 typedef struct {
     sence_who_t st;
@@ -152,7 +141,7 @@ static int gate(request_rec *r, const sence_dir_conf_t *d)
 {
     identity_t *id;
 
-    if (passed_before(r, d) || is_callback_uri(r))
+    if (passed_before(r, d) || sence_is_callback_uri(r))
         return DECLINED;
     if (!sence_store())
         return refuse(r, SENCE_WHO_CONFIG, "the session store is not available");
@@ -227,7 +216,7 @@ int sence_gate_access(request_rec *r)
     const sence_dir_conf_t *d = gated(r);
     identity_t *id;
 
-    if (!d || ap_auth_type(r) || !sence_store() || passed_before(r, d) || is_callback_uri(r))
+    if (!d || ap_auth_type(r) || !sence_store() || passed_before(r, d) || sence_is_callback_uri(r))
         return DECLINED;
     sence_store_sweep(sence_store(), apr_time_now(), apr_time_from_sec(SENCE_SWEEP_SECONDS));
     id = identity(r, d);

@@ -9,8 +9,6 @@
 #include "store_glue.h"
 #include "request.h"
 #include "attempt.h"
-#include "attempt.h"
-#include "request.h"
 
 #include "alert_glue.h"
 

@@ -4,7 +4,6 @@
 #include "identity.h"
 #include "request.h"
 #include "store_glue.h"
-#include "identity.h"
 
 #include <apr_strings.h>
 

@@ -3,7 +3,6 @@
 #include "sence_module.h"
 #include "config.h"
 #include "identity.h"
-#include "identity.h"
 
 #include <apr_strings.h>
 

@@ -7,7 +7,6 @@
 #include "notice.h"
 #include "store_glue.h"
 #include "request.h"
-#include "request.h"
 
 #include <http_protocol.h>
 #include <apr_strings.h>

@@ -3,7 +3,6 @@
  * cookie, and the local URL to come back to. */
 #include "sence_module.h"
 #include "request.h"
-#include "request.h"
 
 #include <http_protocol.h>
 #include <http_request.h>

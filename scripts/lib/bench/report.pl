@@ -27,7 +27,7 @@
 #                                            (backend, reachable, local cache hits, misses,
 #                                            hit_rate, errors)
 # facts of the store phase: redis_version, redis_records, redis_records_per_gate_page,
-# redis_bytes_per_record; fact
+# redis_bytes_attempt, redis_bytes_session, redis_bytes_index; fact
 # only=store: scripts/bench --only store, the other parts are not expected.
 # facts of the store phases: sessions_few/sessions_many (wanted), rotated_1k/rotated_100k
 # (cookies rotated over), live_1k/live_100k and attempts_1k/attempts_100k (the store, from
@@ -389,10 +389,11 @@ if (grep { $res{$_} } @backends) {
             $f->($r->{local_cache_hits}), $f->($r->{local_cache_misses}), $f->($r->{local_cache_hit_rate}),
             $r->{reachable} ? 'yes' : 'no', $f->($r->{store_errors});
     }
-    printf "redis %s: %s bytes of memory per key (MEMORY USAGE, %s keys; %s keys per gate page)\n",
-        $f->($fact{redis_version}), $f->($fact{redis_bytes_per_record}), $f->($fact{redis_records}),
+    printf "redis %s, memory per key (MEMORY USAGE): attempt %s B, session %s B, participant index %s B;"
+        . " %s keys per gate page\n", $f->($fact{redis_version}), $f->($fact{redis_bytes_attempt}),
+        $f->($fact{redis_bytes_session}), $f->($fact{redis_bytes_index}),
         $f->($fact{redis_records_per_gate_page})
-        if defined $fact{redis_bytes_per_record};
+        if defined $fact{redis_records_per_gate_page};
 }
 
 printf "\nTargets (docs/benchmarks.md; reported, not enforced)\n";
@@ -413,7 +414,8 @@ my %out = (
                   qw(threads connections duration rounds capacity file_bytes mpm pin mutex
                      live_sessions sessions_few sessions_many rotated_1k rotated_100k live_1k
                      live_100k attempts_1k attempts_100k only redis_version redis_records
-                     redis_records_per_gate_page redis_bytes_per_record) },
+                     redis_records_per_gate_page redis_bytes_attempt redis_bytes_session
+                     redis_bytes_index) },
     http => \%res,
     ratios => \%ratios,
     store => { record_bytes => 0 + ($store_meta{record_bytes} // 0), sizes => \@sizes,

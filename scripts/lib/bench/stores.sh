@@ -19,7 +19,8 @@
 # Raw lines: label/url/http/unavail for the rows shm, redis, redis0 (as the static-file
 # rows), "backend ROW hit_rate=… hits=… misses=… reachable=…" from each server's status page
 # after measuring, and facts redis_version, redis_records (keys in redis at the end),
-# redis_records_per_gate_page, redis_bytes_per_record (MEMORY USAGE, averaged over the keys).
+# redis_records_per_gate_page, redis_bytes_attempt, redis_bytes_session, redis_bytes_index
+# (MEMORY USAGE, averaged over up to 200 keys of each kind).
 
 store_backends_phase() {
   local sdir rdir rport rpid='' rcli=() pids=() k kport ck out i n r body used1 keys0 keys1 run
@@ -142,8 +143,9 @@ store_backends_phase() {
   done
 
   # redis's memory per record: one pending attempt per gate page, each a participant of its
-  # own (RUNs from 70,000,001 with their check digit); MEMORY USAGE of each key (value, key
-  # and redis's overhead), averaged
+  # own (RUNs from 70,000,001 with their check digit), so one attempt key and one participant
+  # index key each. MEMORY USAGE (value, key and redis's overhead) averaged per kind of key:
+  # mod_sence: then the hex of "a:ID" (attempt), "s:ID" (session), "o…" (a participant's index)
   if [[ $mode == full && " ${measured[*]} " == *" redis "* ]]; then
     n=500
     keys0=$("${rcli[@]}" dbsize)
@@ -153,14 +155,16 @@ store_backends_phase() {
         "http://127.0.0.1:${kport_of[redis]}/b/$BENCH_PAGE" || true
     done
     keys1=$("${rcli[@]}" dbsize)
-    used1=$("${rcli[@]}" --scan --pattern '*' | awk 'NR <= 200' |
-              while IFS= read -r key; do "${rcli[@]}" memory usage "$key"; done |
-              awk '$1 ~ /^[0-9]+$/ { s += $1; n++ } END { if (n) printf "%d %d\n", s / n, n }')
-    if ((keys1 > keys0)) && [[ -n $used1 ]]; then
+    if ((keys1 > keys0)); then
       fact redis_records "$keys1"
       fact redis_records_per_gate_page "$(awk -v a="$keys0" -v b="$keys1" -v n="$n" 'BEGIN { printf "%.2f", (b - a) / n }')"
-      fact redis_bytes_per_record "${used1%% *}"
-      sence_say "  redis: $keys1 keys ($((keys1 - keys0)) for $n gate pages), ${used1%% *} bytes each (MEMORY USAGE)"
+      for k in attempt:613a session:733a index:6f; do
+        used1=$("${rcli[@]}" --scan --pattern "mod_sence:${k#*:}*" | awk 'NR <= 200' |
+                  while IFS= read -r key; do "${rcli[@]}" memory usage "$key"; done |
+                  awk '$1 ~ /^[0-9]+$/ { s += $1; n++ } END { if (n) printf "%d\n", s / n }')
+        [[ -n $used1 ]] && fact "redis_bytes_${k%%:*}" "$used1"
+        sence_say "  redis: ${used1:-?} bytes per ${k%%:*} key (MEMORY USAGE)"
+      done
     else
       fail_part "store backends: $n gate pages made no record in redis"
     fi

@@ -56,12 +56,13 @@ sub participant { my $i = pop; return SenceTest::run_of(41000000 + $i) }
 
 # The directory holding the stock httpd modules the suite loads (from inherit-MPM.conf).
 sub modules_dir {
+    local $_;    # Apache::Test's first config() reads with while (<...>)
     my $t_dir = Apache::Test::vars('t_dir');
     my $mpm = $ENV{SENCE_TEST_MPM} || 'event';
     my $f = "$t_dir/conf/inherit-$mpm.conf";
     open my $fh, '<', $f or die "SenceCluster: $f: $!\n";
-    while (<$fh>) {
-        return $1 if /^LoadModule\s+mpm_\w+_module\s+"?(.*)\/mod_mpm_\w+\.so"?\s*$/;
+    while (my $l = <$fh>) {
+        return $1 if $l =~ /^LoadModule\s+mpm_\w+_module\s+"?(.*)\/mod_mpm_\w+\.so"?\s*$/;
     }
     die "SenceCluster: no MPM LoadModule line in $f\n";
 }

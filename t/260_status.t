@@ -164,7 +164,12 @@ sub location_counts {
                        alerts locations)], 'top-level keys');
     is_deeply([sort keys %{ $st->{suspect} // {} }], [qw(close start)], 'suspect: start, close');
     is_deeply([sort keys %{ $st->{store} // {} }],
-              [sort qw(capacity sessions attempts used percent_full bytes created expired evicted)], 'store keys');
+              [sort qw(capacity sessions attempts used percent_full bytes created expired evicted
+                       backend target reachable errors)], 'store keys');
+    is($st->{store}{backend}, 'shm', 'store.backend: shm (no SenceSessionStore)');
+    ok(!defined $st->{store}{target}, 'store.target: null for shm');
+    ok($st->{store}{reachable}, 'store.reachable: true');
+    ok(!exists $st->{store}{local_cache}, 'no local_cache without a shared store');
     is($st->{store}{capacity}, 512, 'store.capacity: SenceSessionCacheSize');
     is_deeply([sort keys %{ $st->{store}{$_} // {} }], [qw(attempts sessions)], "store.$_: sessions, attempts")
         for qw(created expired evicted);

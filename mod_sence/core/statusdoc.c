@@ -49,6 +49,8 @@ sence_status_t *sence_status_new(apr_pool_t *p)
     st->version = "";
     st->server_version = "";
     st->mpm = "";
+    st->store_backend = "shm";
+    st->store_reachable = 1;
     st->courses = apr_array_make(p, 8, sizeof(sence_status_course_t));
     st->locations = apr_array_make(p, 8, sizeof(sence_status_location_t));
     st->seen = apr_hash_make(p);
@@ -308,6 +310,20 @@ const char *sence_status_metrics(apr_pool_t *p, const sence_status_t *st)
     family(&o, "sence_store_evictions_total", "counter",
            "Records given up to make room in a full store.");
     sample_kind(&o, "sence_store_evictions_total", st->store.evicted);
+    family(&o, "sence_store_reachable", "gauge",
+           "1 when the session store answers (always for the shared-memory store).");
+    sample_u64(&o, "sence_store_reachable", (apr_uint64_t)st->store_reachable);
+    family(&o, "sence_store_errors_total", "counter",
+           "Operations a shared session store did not answer.");
+    sample_u64(&o, "sence_store_errors_total", st->store_errors);
+    if (st->store_target) {
+        family(&o, "sence_store_cache_hits_total", "counter",
+               "Session lookups answered by this server's copy (SenceStoreLocalCache).");
+        sample_u64(&o, "sence_store_cache_hits_total", st->cache_hits);
+        family(&o, "sence_store_cache_misses_total", "counter",
+               "Session lookups that asked the shared store.");
+        sample_u64(&o, "sence_store_cache_misses_total", st->cache_misses);
+    }
 
     family(&o, "sence_events_total", "counter", "Journal events since the store was created.");
     for (i = 0; i < SENCE_EV_COUNT; i++)
@@ -383,13 +399,22 @@ const char *sence_status_json(apr_pool_t *p, const sence_status_t *st)
          "\"percent_full\":%.1f,\"bytes\":%" APR_UINT64_T_FMT
          ",\"created\":{\"sessions\":%" APR_UINT64_T_FMT ",\"attempts\":%" APR_UINT64_T_FMT
          "},\"expired\":{\"sessions\":%" APR_UINT64_T_FMT ",\"attempts\":%" APR_UINT64_T_FMT
-         "},\"evicted\":{\"sessions\":%" APR_UINT64_T_FMT ",\"attempts\":%" APR_UINT64_T_FMT
-         "}},\"courses\":[",
+         "},\"evicted\":{\"sessions\":%" APR_UINT64_T_FMT ",\"attempts\":%" APR_UINT64_T_FMT "},",
          s->capacity, s->live[SENCE_KIND_SESSION], s->live[SENCE_KIND_ATTEMPT],
          s->live[SENCE_KIND_SESSION] + s->live[SENCE_KIND_ATTEMPT], sence_status_percent_full(st),
          st->store_bytes, s->created[SENCE_KIND_SESSION], s->created[SENCE_KIND_ATTEMPT],
          s->expired[SENCE_KIND_SESSION], s->expired[SENCE_KIND_ATTEMPT],
          s->evicted[SENCE_KIND_SESSION], s->evicted[SENCE_KIND_ATTEMPT]);
+    putf(&o, "\"backend\":%s,\"target\":%s,\"reachable\":%s,\"errors\":%" APR_UINT64_T_FMT,
+         js(p, st->store_backend), st->store_target ? js(p, st->store_target) : "null",
+         st->store_reachable ? "true" : "false", st->store_errors);
+    if (st->store_target)
+        putf(&o,
+             ",\"local_cache\":{\"seconds\":%.3f,\"hits\":%" APR_UINT64_T_FMT
+             ",\"misses\":%" APR_UINT64_T_FMT ",\"hit_rate\":%.4f}",
+             (double)st->cache_bound / APR_USEC_PER_SEC, st->cache_hits, st->cache_misses,
+             sence_status_hit_rate(st));
+    put(&o, "},\"courses\":[");
     for (i = 0; i < st->courses->nelts; i++) {
         const sence_status_course_t *c = &APR_ARRAY_IDX(st->courses, i, sence_status_course_t);
         putf(&o, "%s{\"cod_sence\":%s,\"codigo_curso\":%s,\"linea\":%d,\"sessions\":%u}",
@@ -446,6 +471,12 @@ static const char *plural(apr_uint64_t n, const char *one, const char *many)
     return n == 1 ? one : many;
 }
 
+double sence_status_hit_rate(const sence_status_t *st)
+{
+    apr_uint64_t all = st->cache_hits + st->cache_misses;
+    return all ? (double)st->cache_hits / (double)all : 0.0;
+}
+
 const char *sence_status_html(apr_pool_t *p, const sence_status_t *st)
 {
     const sence_store_stats_t *s = &st->store;
@@ -475,6 +506,18 @@ const char *sence_status_html(apr_pool_t *p, const sence_status_t *st)
          s->live[SENCE_KIND_SESSION], plural(s->live[SENCE_KIND_SESSION], "session", "sessions"),
          s->live[SENCE_KIND_ATTEMPT], plural(s->live[SENCE_KIND_ATTEMPT], "attempt", "attempts"),
          s->capacity, sence_status_percent_full(st), st->store_bytes);
+    if (st->store_target)
+        putf(&o,
+             "<dt>Store backend: %s (%s), %s; this server's copy is trusted for %.1f s and "
+             "answered %.1f%% of lookups (%" APR_UINT64_T_FMT " of %" APR_UINT64_T_FMT
+             "); %" APR_UINT64_T_FMT " operations failed. The counts above are the records "
+             "this server knows.</dt>\n",
+             H(st->store_backend), H(st->store_target),
+             st->store_reachable ? "reachable" : "<strong>NOT REACHABLE</strong>",
+             (double)st->cache_bound / APR_USEC_PER_SEC, 100.0 * sence_status_hit_rate(st),
+             st->cache_hits, st->cache_hits + st->cache_misses, st->store_errors);
+    else
+        put(&o, "<dt>Store backend: shm (this server's shared memory)</dt>\n");
     if (st->alerts_on)
         putf(&o,
              "<dt>Alert mails: %u queued (of %u), %" APR_UINT64_T_FMT " sent, %" APR_UINT64_T_FMT

@@ -40,7 +40,13 @@ typedef struct {
     apr_time_t started;   /* the store's segment was created: kept across graceful and restart */
     apr_time_t restarted; /* this generation (the configuration now in force) began */
     sence_store_stats_t store;
-    apr_uint64_t store_bytes; /* shared memory the store's segment takes */
+    apr_uint64_t store_bytes;  /* shared memory the store's segment takes */
+    const char *store_backend; /* "shm", or the socache provider of a shared store */
+    const char *store_target;  /* a shared store's servers, NULL for shm */
+    int store_reachable;       /* 1 unless a shared store did not answer */
+    /* a shared store only: the local copy's bound and what it answered */
+    apr_interval_time_t cache_bound;
+    apr_uint64_t cache_hits, cache_misses, store_errors;
     sence_counters_t counters;
     int alerts_on;
     sence_alert_stats_t alerts;
@@ -48,6 +54,9 @@ typedef struct {
     apr_array_header_t *locations; /* sence_status_location_t, in configuration order */
     apr_hash_t *seen;              /* private: courses and locations already listed */
 } sence_status_t;
+
+/* The share of session lookups the local copy answered (0 when none were made). */
+double sence_status_hit_rate(const sence_status_t *st);
 
 /* An empty document; the caller fills in the scalars. */
 sence_status_t *sence_status_new(apr_pool_t *p);

@@ -7,6 +7,7 @@
 #ifndef SENCE_STORE_H
 #define SENCE_STORE_H
 
+#include <apr_errno.h>
 #include <apr_time.h>
 #include <stddef.h>
 
@@ -17,6 +18,10 @@
 /* Longest original URL (path and query) an attempt remembers (a record and its links fill
  * 15 cache lines). */
 #define SENCE_MAX_STORED_URL 500
+
+/* An operation's answer when the backend cannot reach where the records are (a shared store
+ * down): the caller fails closed. */
+#define SENCE_STORE_EDOWN (APR_OS_START_USERERR + 1021)
 
 typedef enum { SENCE_KIND_ATTEMPT = 0, SENCE_KIND_SESSION = 1, SENCE_KINDS = 2 } sence_kind_t;
 

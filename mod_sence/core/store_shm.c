@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define STORE_MAGIC APR_UINT64_C(0x53454e4345535437) /* "SENCEST7" */
+#define STORE_MAGIC APR_UINT64_C(0x53454e4345535438) /* "SENCEST8" */
 #define MAX_REAPED 16
 #define EVICT_WINDOW 8
 #define SWEEP_MAX 256
@@ -55,6 +55,7 @@ typedef struct {
     apr_uint32_t *buckets;
     apr_uint32_t *owners; /* owner buckets: a participant's records, for the bounds */
     slot_t *slots;
+    apr_time_t *stamps; /* per slot: when a copy was last checked against the shared store */
     apr_global_mutex_t *mutex;
     sence_store_t *store; /* the interface this is the backend of (its drop listener) */
 } shm_t;
@@ -92,9 +93,14 @@ static apr_size_t slots_offset(apr_uint32_t capacity)
     return owners_offset(capacity) + align_line(sizeof(apr_uint32_t) * bucket_count(capacity));
 }
 
-apr_size_t sence_shm_store_bytes(apr_uint32_t capacity)
+static apr_size_t stamps_offset(apr_uint32_t capacity)
 {
     return slots_offset(capacity) + sizeof(slot_t) * (apr_size_t)capacity;
+}
+
+apr_size_t sence_shm_store_bytes(apr_uint32_t capacity)
+{
+    return stamps_offset(capacity) + sizeof(apr_time_t) * (apr_size_t)capacity;
 }
 
 static const sence_store_ops_t shm_ops;
@@ -109,6 +115,7 @@ static sence_store_t *wrap(apr_pool_t *p, void *base, apr_global_mutex_t *mutex)
     s->buckets = (apr_uint32_t *)(b + align_line(sizeof(header_t)));
     s->owners = (apr_uint32_t *)(b + owners_offset(s->h->capacity));
     s->slots = (slot_t *)(b + slots_offset(s->h->capacity));
+    s->stamps = (apr_time_t *)(b + stamps_offset(s->h->capacity));
     s->mutex = mutex;
     s->store = st;
     st->ops = &shm_ops;
@@ -138,6 +145,7 @@ sence_store_t *sence_shm_store_format(apr_pool_t *p, void *base, apr_uint32_t ca
     for (i = 0; i < h->nbuckets; i++)
         s->buckets[i] = s->owners[i] = NIL;
     for (i = 0; i < capacity; i++) {
+        s->stamps[i] = 0;
         s->slots[i].kind = -1;
         s->slots[i].next = i + 1 < capacity ? i + 1 : NIL;
     }
@@ -377,22 +385,23 @@ static void unlock_report(shm_t *s, const reaped_t *r)
         s->store->on_drop(s->store->baton, r->kind[i], r->why[i], &r->rec[i]);
 }
 
-static apr_status_t shm_put(sence_store_t *st, sence_kind_t kind, sence_record_t *rec,
-                            apr_time_t now)
+/* Adds rec under rec->id. An original (copy = 0) keeps its participant's bounds; a copy of a
+ * record held elsewhere replaces a copy with the same id and is stamped. */
+static apr_status_t insert(shm_t *s, sence_kind_t kind, const sence_record_t *rec, apr_time_t now,
+                           int copy, apr_time_t stamp)
 {
-    shm_t *s = st->impl;
     apr_status_t rv;
     apr_uint32_t i, b;
     slot_t *sl;
     reaped_t reaped;
 
     reaped.n = 0;
-    if ((rv = sence_id_new(rec->id)) != APR_SUCCESS)
-        return rv;
     if ((rv = lock(s)) != APR_SUCCESS)
         return rv;
+    if (copy && (i = find(s, kind, rec->id, NULL)) != NIL)
+        release(s, i);
     reclaim_expired(s, now, 2, &reaped);
-    if (has_owner(rec))
+    if (has_owner(rec) && !copy)
         bound_owner(s, kind, rec, now, &reaped);
     if (s->h->free_head == NIL)
         evict(s, &reaped);
@@ -401,6 +410,7 @@ static apr_status_t shm_put(sence_store_t *st, sence_kind_t kind, sence_record_t
     s->h->free_head = sl->next;
     sl->rec = *rec;
     sl->kind = kind;
+    s->stamps[i] = stamp;
     b = bucket_of(s, kind, rec->id);
     sl->hash_next = s->buckets[b];
     s->buckets[b] = i;
@@ -417,8 +427,26 @@ static apr_status_t shm_put(sence_store_t *st, sence_kind_t kind, sence_record_t
     return APR_SUCCESS;
 }
 
+static apr_status_t shm_put(sence_store_t *st, sence_kind_t kind, sence_record_t *rec,
+                            apr_time_t now)
+{
+    apr_status_t rv;
+
+    if ((rv = sence_id_new(rec->id)) != APR_SUCCESS)
+        return rv;
+    return insert(st->impl, kind, rec, now, 0, 0);
+}
+
+apr_status_t sence_shm_store_put_copy(sence_store_t *st, sence_kind_t kind,
+                                      const sence_record_t *rec, apr_time_t stamp, apr_time_t now)
+{
+    if (!sence_id_wellformed(rec->id))
+        return APR_EINVAL;
+    return insert(st->impl, kind, rec, now, 1, stamp);
+}
+
 static apr_status_t lookup(shm_t *s, sence_kind_t kind, const char *id, apr_time_t now,
-                           sence_record_t *out, int take)
+                           sence_record_t *out, int take, apr_time_t *stamp)
 {
     apr_status_t rv;
     apr_uint32_t i;
@@ -438,6 +466,8 @@ static apr_status_t lookup(shm_t *s, sence_kind_t kind, const char *id, apr_time
     } else {
         if (out)
             *out = s->slots[i].rec;
+        if (stamp)
+            *stamp = s->stamps[i];
         if (take)
             release(s, i);
         rv = APR_SUCCESS;
@@ -450,7 +480,7 @@ static apr_status_t lookup(shm_t *s, sence_kind_t kind, const char *id, apr_time
  * -1 a writer got in the way (the caller takes the lock). Every index is bounds-checked, so a
  * read that races a writer reads garbage at worst, and the seq check then discards it. */
 static int lookup_unlocked(shm_t *s, sence_kind_t kind, const char *id, sence_record_t *out,
-                           apr_size_t bytes)
+                           apr_size_t bytes, apr_time_t *stamp)
 {
     int tries;
 
@@ -465,6 +495,8 @@ static int lookup_unlocked(shm_t *s, sence_kind_t kind, const char *id, sence_re
             const slot_t *sl = &s->slots[i];
             if (sl->kind == (apr_int32_t)kind && same_id(sl->rec.id, id)) {
                 memcpy(out, &sl->rec, bytes);
+                if (stamp)
+                    *stamp = s->stamps[i];
                 found = 1;
                 break;
             }
@@ -478,14 +510,14 @@ static int lookup_unlocked(shm_t *s, sence_kind_t kind, const char *id, sence_re
 }
 
 static apr_status_t get(shm_t *s, sence_kind_t kind, const char *id, apr_time_t now,
-                        sence_record_t *out, apr_size_t bytes)
+                        sence_record_t *out, apr_size_t bytes, apr_time_t *stamp)
 {
     sence_record_t rec;
     int hit;
 
     if (!sence_id_wellformed(id))
         return APR_NOTFOUND;
-    hit = lookup_unlocked(s, kind, id, &rec, bytes);
+    hit = lookup_unlocked(s, kind, id, &rec, bytes, stamp);
     if (hit == 0)
         return APR_NOTFOUND;
     if (hit == 1 && rec.expires > now) {
@@ -493,19 +525,26 @@ static apr_status_t get(shm_t *s, sence_kind_t kind, const char *id, apr_time_t 
             memcpy(out, &rec, bytes);
         return APR_SUCCESS;
     }
-    return lookup(s, kind, id, now, out, 0); /* expired (reclaim it) or contended */
+    return lookup(s, kind, id, now, out, 0, stamp); /* expired (reclaim it) or contended */
 }
 
 static apr_status_t shm_get(sence_store_t *st, sence_kind_t kind, const char *id, apr_time_t now,
                             sence_record_t *out, int head_only)
 {
-    return get(st->impl, kind, id, now, out, head_only ? SENCE_RECORD_HEAD : sizeof(*out));
+    return get(st->impl, kind, id, now, out, head_only ? SENCE_RECORD_HEAD : sizeof(*out), NULL);
+}
+
+apr_status_t sence_shm_store_get_copy(sence_store_t *st, sence_kind_t kind, const char *id,
+                                      apr_time_t now, sence_record_t *out, int head_only,
+                                      apr_time_t *stamp)
+{
+    return get(st->impl, kind, id, now, out, head_only ? SENCE_RECORD_HEAD : sizeof(*out), stamp);
 }
 
 static apr_status_t shm_take(sence_store_t *st, sence_kind_t kind, const char *id, apr_time_t now,
                              sence_record_t *out)
 {
-    return lookup(st->impl, kind, id, now, out, 1);
+    return lookup(st->impl, kind, id, now, out, 1, NULL);
 }
 
 static apr_status_t shm_clear_flag(sence_store_t *st, sence_kind_t kind, const char *id,
@@ -531,7 +570,7 @@ static apr_status_t shm_clear_flag(sence_store_t *st, sence_kind_t kind, const c
 
 static apr_status_t shm_remove(sence_store_t *st, sence_kind_t kind, const char *id)
 {
-    return lookup(st->impl, kind, id, 0, NULL, 1) == APR_SUCCESS ? APR_SUCCESS : APR_NOTFOUND;
+    return lookup(st->impl, kind, id, 0, NULL, 1, NULL) == APR_SUCCESS ? APR_SUCCESS : APR_NOTFOUND;
 }
 
 static void shm_stats(sence_store_t *st, sence_store_stats_t *out)

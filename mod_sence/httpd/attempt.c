@@ -56,7 +56,10 @@ int sence_attempt_login(request_rec *r, const sence_dir_conf_t *d, const sence_p
     rec.expires = now + sence_login_timeout(d);
     rec.lifetime = sence_lifetime(d);
     rec.issuer = sc->issuer;
-    if ((rv = sence_store_put(sence_store(), SENCE_KIND_ATTEMPT, &rec, now)) != APR_SUCCESS) {
+    rv = sence_store_put(sence_store(), SENCE_KIND_ATTEMPT, &rec, now);
+    if (rv == SENCE_STORE_EDOWN)
+        return sence_page_store_down(r, "cannot record a login attempt");
+    if (rv != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, SLOG(2004) "cannot record a login attempt");
         return sence_page_unavailable(
             r, "No pudimos preparar el registro de asistencia SENCE. Intente "

@@ -196,7 +196,14 @@ static int start_session(request_rec *r, const sence_record_t *attempt, const se
     s.created = now;
     s.expires = now + attempt->lifetime;
     s.flags = SENCE_FLAG_NOTICE;
-    if ((rv = sence_store_put(sence_store(), SENCE_KIND_SESSION, &s, now)) != APR_SUCCESS) {
+    rv = sence_store_put(sence_store(), SENCE_KIND_SESSION, &s, now);
+    if (rv == SENCE_STORE_EDOWN)
+        return sence_page_store_down(r, apr_psprintf(r->pool,
+                                                     "SENCE started a session for RUN %s but it "
+                                                     "cannot be stored; the participant opens "
+                                                     "the course again",
+                                                     s.run));
+    if (rv != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, SLOG(3002) "cannot store the session");
         return sence_page_unavailable(r, "Su sesión SENCE se inició, pero no pudimos guardarla. "
                                          "Vuelva a abrir el curso.");
@@ -340,6 +347,8 @@ static int on_callback(request_rec *r, callback_t how)
     }
     rv =
         sence_store_take(sence_store(), SENCE_KIND_ATTEMPT, cb.id_alumno, apr_time_now(), &attempt);
+    if (rv == SENCE_STORE_EDOWN)
+        return sence_page_store_down(r, "cannot look up the pending attempt of this callback");
     if (rv == APR_TIMEUP)
         return reject(r, REJECT_UNKNOWN, "the attempt expired (SenceLoginTimeout)", cb.id_alumno);
     if (rv != APR_SUCCESS) {

@@ -36,7 +36,10 @@ int sence_close_page(request_rec *r, const sence_dir_conf_t *d, const sence_reco
     }
     attempt.created = now;
     attempt.expires = now + sence_login_timeout(d);
-    if ((rv = sence_store_put(sence_store(), SENCE_KIND_ATTEMPT, &attempt, now)) != APR_SUCCESS) {
+    rv = sence_store_put(sence_store(), SENCE_KIND_ATTEMPT, &attempt, now);
+    if (rv == SENCE_STORE_EDOWN)
+        return sence_page_store_down(r, "cannot record a close attempt");
+    if (rv != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, SLOG(6001) "cannot record a close attempt");
         return sence_page_unavailable(r, "No pudimos preparar el cierre de sesión SENCE. Intente "
                                          "nuevamente en unos minutos.");

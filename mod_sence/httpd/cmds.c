@@ -6,6 +6,7 @@
 #include "moodle/mode.h"
 #include "journal.h"
 #include "alert_glue.h"
+#include "store_socache.h"
 
 #include <http_core.h>
 #include <apr_file_io.h>
@@ -338,6 +339,11 @@ const command_rec sence_cmds[] = {
                   "scheme://host[:port] of this site, used to build UrlRetoma/UrlError"),
     AP_INIT_TAKE1("SenceSessionCacheSize", set_cache_size, NULL, RSRC_CONF,
                   "Capacity of the shared-memory session store, in records"),
+    AP_INIT_TAKE1("SenceSessionStore", sence_store_set_backend, NULL, RSRC_CONF,
+                  "shm (default: this server's shared memory) or a socache provider shared by "
+                  "several servers, e.g. redis:10.0.0.5:6379"),
+    AP_INIT_TAKE1("SenceStoreLocalCache", sence_store_set_local_cache, NULL, RSRC_CONF,
+                  "How long a server trusts its copy of a shared session (default 5s, 0 off)"),
     AP_INIT_TAKE1("SenceJournal", sence_journal_set, NULL, RSRC_CONF,
                   "Attendance journal: a file appended with one JSON line per event, or "
                   "\"|command\""),

@@ -137,6 +137,12 @@ static int passed_before(request_rec *r, const sence_dir_conf_t *d)
              !apr_table_get(r->notes, SENCE_NOTE_PASSED));
 }
 
+/* Whether a session lookup of this request found the store unreachable. */
+static int store_down(request_rec *r)
+{
+    return apr_table_get(sence_root_request(r)->notes, SENCE_NOTE_STORE_DOWN) != NULL;
+}
+
 static int gate(request_rec *r, const sence_dir_conf_t *d)
 {
     identity_t *id;
@@ -153,6 +159,8 @@ static int gate(request_rec *r, const sence_dir_conf_t *d)
         sence_alert_refused(r, d, id->st, &id->who);
         return refuse(r, id->st, id->reason);
     }
+    if (!id->has_session && store_down(r))
+        return sence_page_store_down(r, "cannot tell whether this browser has a SENCE session");
     if (id->has_session && close_requested(r, d)) {
         sence_record_t full; /* the close form needs more than the head */
         if (sence_store_get(sence_store(), SENCE_KIND_SESSION, id->session.id, apr_time_now(),

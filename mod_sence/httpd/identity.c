@@ -32,12 +32,15 @@ int sence_identity_session(request_rec *r, const sence_participant_t *p, sence_r
 {
     sence_srv_conf_t *sc = ap_get_module_config(r->server->module_config, &sence_module);
     char name[SENCE_COOKIE_NAME_SIZE], id[SENCE_ID_LEN + 1], subject[sizeof(rec->subject)];
+    apr_status_t rv;
 
     sence_cookie_name(name, p->cod_sence, p->codigo_curso, p->linea);
     if (!sence_request_course_cookie(r, name, id))
         return 0;
-    if (sence_store_get_head(sence_store(), SENCE_KIND_SESSION, id, apr_time_now(), rec) !=
-        APR_SUCCESS)
+    rv = sence_store_get_head(sence_store(), SENCE_KIND_SESSION, id, apr_time_now(), rec);
+    if (rv == SENCE_STORE_EDOWN)
+        apr_table_setn(sence_root_request(r)->notes, SENCE_NOTE_STORE_DOWN, "1");
+    if (rv != APR_SUCCESS)
         return 0;
     sence_strlcpy(subject, p->subject ? p->subject : "", sizeof(subject));
     if (strcmp(rec->run, p->run) != 0 || strcmp(rec->subject, subject) != 0) {

@@ -3,6 +3,7 @@
 #include "sence_module.h"
 #include "config.h"
 #include "page.h"
+#include "store_socache.h"
 
 #include <http_protocol.h>
 #include <apr_strings.h>
@@ -138,6 +139,21 @@ int sence_page_unavailable(request_rec *r, const char *text)
 {
     return sence_page_message(r, HTTP_SERVICE_UNAVAILABLE, "Servicio no disponible", text, NULL,
                               NULL);
+}
+
+int sence_page_store_down(request_rec *r, const char *what)
+{
+    const char *name, *args;
+    apr_interval_time_t bound;
+
+    sence_socache_configured(&name, &args, &bound);
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                  SLOG(1021) "%s %s: session store unreachable (%s%s%s): %s (fail closed)",
+                  r->method, r->uri, name ? name : "shm", name ? ":" : "", name ? args : "", what);
+    apr_table_setn(r->err_headers_out, "Retry-After", "60");
+    return sence_page_unavailable(r, "El servicio de registro de asistencia SENCE no está "
+                                     "disponible en este momento. Intente nuevamente en unos "
+                                     "minutos.");
 }
 
 int sence_page_message(request_rec *r, int status, const char *title, const char *text,

@@ -10,6 +10,9 @@ int sence_page_gate(request_rec *r, const char *action, apr_array_header_t *fiel
 /* 503 "Servicio no disponible" with text: the store or the LMS database failed (logged by the
  * caller, with its own tag). */
 int sence_page_unavailable(request_rec *r, const char *text);
+/* The session store does not answer: a log line saying what could not be done, and the
+ * 503 page (fail closed). */
+int sence_page_store_down(request_rec *r, const char *what);
 int sence_page_message(request_rec *r, int status, const char *title, const char *text,
                        const char *link, const char *link_text);
 int sence_page_close(request_rec *r, const char *action, apr_array_header_t *fields,

@@ -24,6 +24,8 @@ extern module AP_MODULE_DECLARE_DATA sence_module;
 #define SENCE_HANDLER "sence-callback"
 #define SENCE_NOTE_CALLBACK "sence-callback"
 #define SENCE_NOTE_PASSED "sence-passed"
+/* Set on the request (its root) when the session store could not be reached. */
+#define SENCE_NOTE_STORE_DOWN "sence-store-down"
 /* set (to anything) before calling a page function: the page is left here, not written */
 #define SENCE_NOTE_CAPTURE "sence-capture"
 #define SENCE_DEFAULT_LIFETIME apr_time_from_sec(4 * 3600)

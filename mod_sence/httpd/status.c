@@ -5,6 +5,7 @@
 #include "config.h"
 #include "status.h"
 #include "store_glue.h"
+#include "store_socache.h"
 #include "alert_glue.h"
 #include "statusdoc.h"
 #include "store_shm.h"
@@ -99,6 +100,21 @@ static sence_status_t *gather(request_rec *r)
     sence_store_sweep(sence_store(), st->now, 0); /* count only what is alive */
     sence_store_stats(sence_store(), &st->store);
     st->store_bytes = sence_shm_store_bytes(st->store.capacity);
+    {
+        const sence_kv_shared_t *kv = sence_kv_store_shared(sence_store());
+        const char *name, *args;
+        apr_interval_time_t bound;
+        sence_socache_configured(&name, &args, &bound);
+        if (kv && name) {
+            st->store_backend = name;
+            st->store_target = args;
+            st->store_reachable = sence_kv_store_probe(sence_store()) == APR_SUCCESS;
+            st->cache_bound = bound;
+            st->cache_hits = kv->hits;
+            st->cache_misses = kv->misses;
+            st->store_errors = kv->errors;
+        }
+    }
     if (sence_counters())
         st->counters = *sence_counters();
     if (sence_alertq()) {

@@ -2,6 +2,7 @@
 #include "sence_module.h"
 #include "store_glue.h"
 #include "store_shm.h"
+#include "store_socache.h"
 
 #include <ap_provider.h>
 #include <apr_shm.h>
@@ -12,6 +13,8 @@
 /* A key of its own rather than a field of retained_t: a graceful restart into a module
  * version with a larger retained_t would read past the block the old version made. */
 #define CREATED_KEY "mod_sence-store-created"
+/* The shared store's counters (store_kv.h), retained like the status counters. */
+#define KV_KEY "mod_sence-store-kv"
 
 /* Retained in the process pool, so it survives graceful and full restarts of httpd. */
 typedef struct {
@@ -22,6 +25,10 @@ typedef struct {
 } retained_t;
 
 static retained_t *retained;
+static apr_shm_t **kv_shm; /* retained */
+static sence_kv_t kv;      /* this generation's shared store, kv.get NULL without one */
+static sence_kv_shared_t *kv_shared;
+static apr_interval_time_t kv_bound;
 static sence_store_t *store;
 static sence_counters_t *counters;
 static apr_time_t *created; /* retained: when the segment in use was created */
@@ -126,6 +133,43 @@ int sence_store_pre_config(apr_pool_t *pconf)
     return ap_mutex_register(pconf, MUTEX_TYPE, NULL, APR_LOCK_DEFAULT, 0);
 }
 
+static sence_store_t *local_of(sence_store_t *st)
+{
+    return kv.get ? sence_kv_store_local(st) : st;
+}
+
+/* With SenceSessionStore naming a provider, the table just made becomes the local copy of
+ * the shared store. */
+static int shared_post_config(apr_pool_t *pconf, server_rec *s)
+{
+    const char *name, *args;
+    apr_status_t rv;
+
+    sence_socache_configured(&name, &args, &kv_bound);
+    if (sence_socache_init(pconf, s, &kv) != APR_SUCCESS)
+        return HTTP_INTERNAL_SERVER_ERROR;
+    if (!kv.get)
+        return OK;
+    kv_shm = ap_retained_data_get(KV_KEY);
+    if (!kv_shm) {
+        kv_shm = ap_retained_data_create(KV_KEY, sizeof(*kv_shm));
+        *kv_shm = NULL;
+    }
+    if (!*kv_shm && (rv = apr_shm_create(kv_shm, sizeof(sence_kv_shared_t), NULL,
+                                         s->process->pool)) != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
+                     SLOG(1010) "cannot create shared memory for the shared store's counters");
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    kv_shared = sence_kv_shared_attach(apr_shm_baseaddr_get(*kv_shm));
+    store = sence_kv_store_create(pconf, &kv, store, kv_bound, kv_shared);
+    ap_log_error(APLOG_MARK, APLOG_INFO, 0, s,
+                 SLOG(1022) "session store: %s:%s, with a local copy trusted for %" APR_TIME_T_FMT
+                            " ms",
+                 name, args, apr_time_as_msec(kv_bound));
+    return OK;
+}
+
 static const sence_store_backend_t *backend(void)
 {
     return ap_lookup_provider(SENCE_STORE_PROVIDER, "shm", "0");
@@ -158,12 +202,21 @@ int sence_store_post_config(apr_pool_t *pconf, server_rec *s)
         *created = apr_time_now();
     }
     store = backend()->create(pconf, s, capacity);
-    return store ? OK : HTTP_INTERNAL_SERVER_ERROR;
+    if (!store)
+        return HTTP_INTERNAL_SERVER_ERROR;
+    return shared_post_config(pconf, s);
 }
 
 void sence_store_child_init(apr_pool_t *pchild, server_rec *s)
 {
     if (!retained || !store)
         return;
-    store = backend()->child_init(pchild, s, store);
+    store = backend()->child_init(pchild, s, local_of(store));
+    if (store && kv.get)
+        store = sence_kv_store_create(pchild, &kv, store, kv_bound, kv_shared);
+}
+
+sence_store_t *sence_store_local(void)
+{
+    return store && kv.get ? local_of(store) : store;
 }

@@ -44,6 +44,8 @@ for my $case (
     [ [$load{redis}, 'SenceSessionStore redis:127.0.0.1:6390', 'SenceStoreLocalCache 500ms'], 'local cache 500ms' ],
     [ [$load{redis}, 'SenceSessionStore redis:127.0.0.1:6390', 'SenceStoreLocalCache 60s'],   'local cache 60s (the maximum)' ],
     [ [$load{redis}, 'SenceSessionStore redis:127.0.0.1:6390', 'SenceStoreLocalCache 0'],     'local cache off' ],
+    # httpd runs LoadModule as it reads the file, before any other directive: order is free
+    [ ['SenceSessionStore redis:127.0.0.1:6390', $load{redis}],                 'LoadModule after SenceSessionStore' ],
     [ [$load{memcache}, 'SenceSessionStore memcache:127.0.0.1:11211'],          'memcache, one server' ],
     [ [$load{memcache}, 'SenceSessionStore memcache:127.0.0.1:11211,127.0.0.1:11212', 'SenceStoreLocalCache 5s'],
       'memcache, two servers' ],
@@ -76,9 +78,6 @@ for my $case (
     [ [$load{redis}, 'SenceSessionStore redis:127.0.0.1:6390', '<VirtualHost 127.0.0.1:1>',
        '    SenceStoreLocalCache 2s', '</VirtualHost>'],
       qr/SenceStoreLocalCache\b.*VirtualHost|VirtualHost.*SenceStoreLocalCache\b/s, 'SenceStoreLocalCache in a <VirtualHost>' ],
-    # the provider must be registered when the directive is read
-    [ ['SenceSessionStore redis:127.0.0.1:6390', $load{redis}],
-      qr/LoadModule socache_redis_module/, 'LoadModule after SenceSessionStore' ],
     [ [$load{redis}, 'SenceSessionStore redis:127.0.0.1:6390', '<Location /x/>', '    SenceStoreLocalCache 2s', '</Location>'],
       qr/SenceStoreLocalCache/, 'SenceStoreLocalCache in a <Location>' ],
     [ [$load{redis}, 'SenceSessionStore redis:127.0.0.1:6390', 'SenceStoreLocalCache abc'],

@@ -49,7 +49,10 @@ sub local_offset {
 
 sub json_codec { JSON::PP->new->utf8->canonical }
 
-sub journal_file { Apache::Test::vars('t_logs') . '/sence_journal.log' }
+# Another server's journal (t/lib/SenceCluster.pm): `local $SenceJournal::JOURNAL = FILE`.
+our $JOURNAL;
+
+sub journal_file { $JOURNAL // Apache::Test::vars('t_logs') . '/sence_journal.log' }
 
 sub journal_mark { return -s journal_file() // 0 }
 

@@ -42,7 +42,13 @@ sub run_of {
     return "$n-" . ($r == 11 ? '0' : $r == 10 ? 'k' : $r);
 }
 
+# Another server than the suite's (t/lib/SenceCluster.pm): `local $SenceTest::BASE =
+# 'http://127.0.0.1:PORT'` makes url(), the callbacks and roundtrip() talk to it, and
+# `local $SenceTest::ERROR_LOG = FILE` makes log_mark/log_since/wait_log read its error log.
+our ($BASE, $ERROR_LOG);
+
 sub base_url {
+    return $BASE if defined $BASE;
     my $cfg = Apache::Test::config();
     return 'http://' . Apache::TestRequest::hostport($cfg);
 }
@@ -252,7 +258,13 @@ sub sence_cookies {
 #   ua, path, run (RUN of the participant), password (default: roster), typed_run (RUN typed
 #   at the simulator, default run), codes, token, endpoint, expect ('retoma' | error code
 #   regexp for GlosaError), content (regexp the course page must match), sleep_login (seconds
-#   to wait on the login page), gate_run (expected RunAlumno, default run)
+#   to wait on the login page), gate_run (expected RunAlumno, default run),
+#   public (the SencePublicURL of the gate when it is not the server asked: UrlRetoma,
+#   UrlError and the callback's Location are under it; the course page is then asked at
+#   base_url()), callback (base URL the simulator's auto-POST form is posted to instead of
+#   its action: another server behind the same public URL; with public, default base_url()),
+#   pending (stop at the
+#   simulator's auto-POST form: the attempt stays pending, nothing is posted to the module)
 # Returns a hashref with gate, fields, sim, login, final, final_fields, callback, content.
 sub roundtrip {
     my %o = @_;
@@ -260,11 +272,14 @@ sub roundtrip {
     my $path = $o{path} or die 'roundtrip: path';
     my $run  = $o{run};
     my $expect = $o{expect} // 'retoma';
+    my $public = $o{public} // base_url();
+    my $cbbase = $o{callback} // ($o{public} ? base_url() : undef);
     my %r;
     local $Test::Builder::Level = $Test::Builder::Level + 1;
     Test::More::subtest($o{name} // "round trip $path as $run" => sub {
         $r{gate} = $ua->request(GET url($path));
         $r{fields} = check_gate_page($r{gate}, run => $run,
+                                     ($o{public} ? (callbacks => $public . CB) : ()),
                                      map { exists $o{$_} ? ($_ => $o{$_}) : () }
                                          qw(codes token endpoint rut)) or return;
         my $gf = gate_form($r{gate}) or return;
@@ -291,30 +306,33 @@ sub roundtrip {
         Test::More::is(uc $r{final}->method, 'POST', 'auto-POST form uses POST');
 
         if ($expect eq 'retoma') {
-            Test::More::is($r{final}->action, url(CB . '/retoma'), 'posts to UrlRetoma')
+            Test::More::is($r{final}->action, $public . CB . '/retoma', 'posts to UrlRetoma')
                 or Test::More::diag('GlosaError: ' . ($r{final_fields}{GlosaError} // ''));
             for my $f (qw(CodSence CodigoCurso IdSesionAlumno IdSesionSence RunAlumno FechaHora
                           LineaCapacitacion)) {
                 Test::More::ok(defined $r{final_fields}{$f}, "simulator sent $f");
             }
+            return if $o{pending};
+            $r{final}->action($cbbase . CB . '/retoma') if $cbbase;
             $r{callback} = $ua->request($r{final}->click);
             Test::More::is($r{callback}->code, 303, 'callback: 303 See Other')
                 or Test::More::diag($r{callback}->as_string);
             my $loc = $r{callback}->header('Location') // '';
-            Test::More::is($loc, url($path), 'Location: public URL + original path and query');
+            Test::More::is($loc, $public . $path, 'Location: public URL + original path and query');
             my @c = sence_cookies($r{callback});
             Test::More::is(scalar @c, 1, 'one sence_ cookie') or return;
             $r{cookie} = $c[0];
-            $r{content} = $ua->request(GET $loc || url($path));
+            $r{content} = $ua->request(GET $o{public} || !$loc ? url($path) : $loc);
             Test::More::is($r{content}->code, 200, 'course page after the round trip');
             Test::More::like($r{content}->decoded_content // '', $o{content}, 'course content')
                 if $o{content};
             Test::More::ok(!is_gate_page($r{content}), 'no gate page any more');
         }
         else {
-            Test::More::is($r{final}->action, url(CB . '/error'), 'posts to UrlError');
+            Test::More::is($r{final}->action, $public . CB . '/error', 'posts to UrlError');
             my $glosa = $r{final_fields}{GlosaError} // '';
             Test::More::like($glosa, $expect, "GlosaError '$glosa'");
+            $r{final}->action($cbbase . CB . '/error') if $cbbase;
             $r{callback} = $ua->request($r{final}->click);
             Test::More::is($r{callback}->code, 200, 'error page: 200');
             my $html = $r{callback}->decoded_content // '';
@@ -331,7 +349,7 @@ sub roundtrip {
 
 # ---- error log -----------------------------------------------------------------------
 
-sub error_log { Apache::Test::vars('t_logs') . '/error_log' }
+sub error_log { $ERROR_LOG // Apache::Test::vars('t_logs') . '/error_log' }
 
 sub log_mark { return -s error_log() // 0 }
 

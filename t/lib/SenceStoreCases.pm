@@ -1,5 +1,5 @@
 package SenceStoreCases;
-# The cases of the shared session store (issue 15), run by t/410_store_redis.t and
+# The cases of the shared session store, run by t/410_store_redis.t and
 # t/420_store_memcache.t against a SenceCluster (two httpd nodes, one public URL) sharing a
 # SencePeers store (redis-server or memcached). Each case is a subtest; they take what they
 # need: the cluster $c, the peer $peer, and

@@ -166,6 +166,29 @@ static apr_status_t kv_del(void *baton, const char *key)
     return rv;
 }
 
+/* mod_socache_redis keeps RedisTimeout in microseconds and hands it to apr-util's client,
+ * which takes seconds and multiplies again: the read/write timeout becomes days, and a redis
+ * that accepts connections but does not answer would hold requests indefinitely. Before the
+ * provider starts, the value in its server configuration ({ttl, rwto}, both apr_uint32_t) is
+ * put in seconds. A value of at most 3600 (the directive's limit, in seconds) is left as it
+ * is: a provider that passes seconds already. Returns the seconds in force. */
+typedef struct {
+    apr_uint32_t ttl;
+    apr_uint32_t rwto;
+} redis_srv_cfg_t;
+
+static apr_uint32_t fix_redis_timeout(server_rec *s)
+{
+    module *m = ap_find_linked_module("mod_socache_redis.c");
+    redis_srv_cfg_t *c = m ? ap_get_module_config(s->module_config, m) : NULL;
+
+    if (!c)
+        return 0;
+    if (c->rwto > 3600)
+        c->rwto = (c->rwto + APR_USEC_PER_SEC - 1) / APR_USEC_PER_SEC;
+    return c->rwto;
+}
+
 static apr_status_t destroy(void *data)
 {
     server_rec *s = data;
@@ -184,6 +207,17 @@ apr_status_t sence_socache_init(apr_pool_t *pconf, server_rec *s, sence_kv_t *kv
     if (!cfg.provider)
         return APR_SUCCESS;
     cfg.s = s;
+    if (strcmp(cfg.name, "redis") == 0) {
+        apr_uint32_t secs = fix_redis_timeout(s);
+        if (secs == 0) {
+            ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
+                         SLOG(1023) "SenceSessionStore redis: RedisTimeout 0 would make every "
+                                    "redis operation fail; set it to 1 (second)");
+            return APR_EINVAL;
+        }
+        ap_log_error(APLOG_MARK, APLOG_INFO, 0, s,
+                     SLOG(1024) "redis read/write timeout: %u s (RedisTimeout)", (unsigned)secs);
+    }
     if ((rv = cfg.provider->init(cfg.instance, CNAME, &hints, s, pconf)) != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
                      SLOG(1020) "SenceSessionStore %s:%s: the provider could not start", cfg.name,

@@ -1,5 +1,5 @@
 # Several servers behind one balancer sharing SENCE sessions and attempts through Redis
-# (SenceSessionStore redis:..., Apache's mod_socache_redis; issue 15): a redis-server of the
+# (SenceSessionStore redis:..., Apache's mod_socache_redis): a redis-server of the
 # test's own on loopback (t/lib/SencePeers.pm) and two httpd servers with one public URL
 # (t/lib/SenceCluster.pm). The login begun on A ends on B and opens the course on both; a
 # callback is single-use across servers, also when two servers get it at the same moment; a

@@ -1,5 +1,5 @@
 # Several servers behind one balancer sharing SENCE sessions and attempts through memcached
-# (SenceSessionStore memcache:..., Apache's mod_socache_memcache; issue 15): the core of
+# (SenceSessionStore memcache:..., Apache's mod_socache_memcache): the core of
 # t/410_store_redis.t with a memcached of the test's own on loopback. The login begun on A
 # ends on B and opens the course on both; a replayed callback is refused; two servers handed
 # one callback at once make one session; a close on B is honoured on A within

@@ -177,6 +177,20 @@ int ctl_status(apr_pool_t *p, int argc, const char *const *argv)
         printf(", evicted %s/%s (sessions/attempts)", cell(sence_json_get(x, "sessions")),
                cell(sence_json_get(x, "attempts")));
     putchar('\n');
+    if ((x = sence_json_get(store, "backend")) && x->type == SENCE_JSON_STR &&
+        strcmp(x->str, "shm") != 0) {
+        const sence_json_t *c = sence_json_get(store, "local_cache");
+        const sence_json_t *up = sence_json_get(store, "reachable");
+        printf("shared store: %s %s, %s, %s operations failed", x->str,
+               cell(sence_json_get(store, "target")),
+               up && up->type == SENCE_JSON_BOOL && up->boolean ? "reachable" : "NOT REACHABLE",
+               cell(sence_json_get(store, "errors")));
+        if (c && c->type == SENCE_JSON_OBJ)
+            printf("; local copy %s s, hit rate %s (%s hits, %s misses)",
+                   cell(sence_json_get(c, "seconds")), cell(sence_json_get(c, "hit_rate")),
+                   cell(sence_json_get(c, "hits")), cell(sence_json_get(c, "misses")));
+        printf("\n(counts above: the records this server knows)\n");
+    }
     array_table(p, "live sessions per course", sence_json_get(doc, "courses"), course_cols, 4);
     object_table(p, "events since start (non-zero)", sence_json_get(doc, "events"), "event", 0, 1);
     object_table(p, "GlosaError codes since start", sence_json_get(doc, "errors"), "code", 1, 0);

@@ -9,6 +9,7 @@
 #include "status.h"
 #include "callback.h"
 #include "store_glue.h"
+#include "store_socache.h"
 #include "alert_glue.h"
 #include "sender.h"
 #include "dump.h"
@@ -51,6 +52,15 @@ static void test_config(apr_pool_t *p, server_rec *s)
 
 static void dump_config(apr_pool_t *p, server_rec *s)
 {
+    const char *name, *args;
+    apr_interval_time_t bound;
+
+    sence_socache_configured(&name, &args, &bound);
+    if (name)
+        printf("SENCE store %s:%s local copy %" APR_TIME_T_FMT " ms\n", name, args,
+               apr_time_as_msec(bound));
+    else
+        printf("SENCE store shm\n");
     for (; s; s = s->next) {
         sence_srv_conf_t *sc = ap_get_module_config(s->module_config, &sence_module);
         int i;

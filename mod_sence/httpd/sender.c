@@ -1,6 +1,8 @@
 /* The alert sender: one process per httpd generation, forked by the parent in post_config
  * (as mod_cgid forks its daemon), that delivers the queue (alert_glue.c) with libesmtp and sweeps
- * the store so that abandoned logins are noticed on an idle site. Requests never wait for it:
+ * the store so that abandoned logins are noticed on an idle site (with a shared store it runs
+ * for that alone when no alert is configured: expiries are claimed while the record's key is
+ * still there). Requests never wait for it:
  * they only write to the queue in shared memory. It runs as User/Group, is started again
  * when it dies, and is stopped with its generation (a graceful restart replaces it; alerts
  * being delivered then go back to the queue). */
@@ -298,9 +300,10 @@ static void run(apr_pool_t *pool, server_rec *s, pid_t parent)
     sence_alert_child_init(p, s);
     if (sence_store())
         sence_journal_child_init(s);
-    if (!sence_alertq())
+    if (!sence_alertq() && !sence_store_shared())
         exit(APEXIT_CHILDFATAL);
-    sence_alertq_recover(sence_alertq());
+    if (sence_alertq())
+        sence_alertq_recover(sence_alertq());
     auth_client_init();
     if (restarts)
         apr_sleep(apr_time_from_sec(restarts < 30 ? restarts : 30)); /* never a busy loop */
@@ -314,7 +317,8 @@ static void run(apr_pool_t *pool, server_rec *s, pid_t parent)
         if (sence_store())
             sence_store_sweep(sence_store(), apr_time_now(),
                               apr_time_from_sec(SENCE_SWEEP_SECONDS));
-        deliver_due(work, sence_alertq());
+        if (sence_alertq())
+            deliver_due(work, sence_alertq());
         /* an idle look at the queue is one read of shared memory: a new alert leaves
          * within a fifth of a second */
         apr_sleep(apr_time_from_msec(200));
@@ -372,7 +376,8 @@ int sence_sender_start(apr_pool_t *pconf, server_rec *s)
 {
     gen_pool = pconf;
     main_server = s;
-    if (!sence_alertq())
+    /* with a shared store too: expiries are claimed and journaled on an idle site */
+    if (!sence_alertq() && !sence_store_shared())
         return OK;
     restarts = 0;
     spawn(); /* a sender that cannot start is logged; requests keep queuing */

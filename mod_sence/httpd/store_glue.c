@@ -220,3 +220,8 @@ sence_store_t *sence_store_local(void)
 {
     return store && kv.get ? local_of(store) : store;
 }
+
+int sence_store_shared(void)
+{
+    return store && kv.get;
+}

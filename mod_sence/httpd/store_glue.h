@@ -29,6 +29,8 @@ void sence_store_child_init(apr_pool_t *pchild, server_rec *s);
 sence_store_t *sence_store(void);
 /* The shared-memory table: the store itself, or the local copy of a shared one. */
 sence_store_t *sence_store_local(void);
+/* 1 when SenceSessionStore names a shared store. */
+int sence_store_shared(void);
 sence_counters_t *sence_counters(void);
 /* When the store's segment in use was created (0 before post_config): httpd's start, unless
  * a new record layout made a fresh one; graceful and full restarts keep it. */

@@ -71,8 +71,8 @@ const char *sence_store_set_backend(cmd_parms *cmd, void *dv, const char *arg)
     if (!prov)
         return fail(cmd, apr_psprintf(cmd->pool,
                                       "no socache provider '%s' is loaded; add \"LoadModule "
-                                      "socache_%s_module modules/mod_socache_%s.so\" before this "
-                                      "line (Debian: a2enmod socache_%s)",
+                                      "socache_%s_module modules/mod_socache_%s.so\" (Debian: "
+                                      "a2enmod socache_%s)",
                                       name, name, name, name));
     if (prov->flags & AP_SOCACHE_FLAG_NOTMPSAFE)
         return fail(cmd, apr_psprintf(cmd->pool,

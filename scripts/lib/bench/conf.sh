@@ -10,7 +10,8 @@
 #
 # The server itself is conf/bench/httpd.conf (what each location measures is said there);
 # BENCH_CHAOS=1 in the environment adds scripts/chaos's part of it; BENCH_SMTP_PORT=n the
-# alert phase's location (f), with alert mails to 127.0.0.1:n.
+# alert phase's location (f), with alert mails to 127.0.0.1:n; BENCH_REDIS_PORT=n the store
+# phase's redis store at 127.0.0.1:n, with SenceStoreLocalCache BENCH_REDIS_CACHE (default 5s).
 
 # shellcheck disable=SC2034  # used by scripts/bench
 # Course codes. (b) has its own course; (d) is Moodle course 2 "EXCEL-INT", whose ID number
@@ -106,6 +107,10 @@ bench_write_conf() {
     if [[ ${BENCH_CHAOS:-0} == 1 ]]; then printf 'Define BENCH_CHAOS\n'; fi
     if [[ -n ${BENCH_SMTP_PORT:-} ]]; then
       printf 'Define BENCH_ALERT\nDefine BENCH_SMTP_PORT %s\n' "$BENCH_SMTP_PORT"
+    fi
+    if [[ -n ${BENCH_REDIS_PORT:-} ]]; then
+      printf 'Define BENCH_REDIS\nDefine BENCH_REDIS_PORT %s\nDefine BENCH_REDIS_CACHE %s\n' \
+        "$BENCH_REDIS_PORT" "${BENCH_REDIS_CACHE:-5s}"
     fi
     printf 'Include "%s/bench.conf"\n' "$dir"
   } >"$dir/httpd.conf"

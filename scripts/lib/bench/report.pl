@@ -21,6 +21,14 @@
 #                                            "fill" (up to 100,000 sessions): the rates are
 #                                            the fill run's (each login a participant of its
 #                                            own: login.lua)
+#   http     shm|redis|redis0 ROUND WRKSTAT  the store phase (stores.sh): the gated file on a
+#                                            server of its own per store backend
+#   backend  ROW KEY=VALUE...                that server's status page after measuring
+#                                            (backend, reachable, local cache hits, misses,
+#                                            hit_rate, errors)
+# facts of the store phase: redis_version, redis_records, redis_records_per_gate_page,
+# redis_bytes_attempt, redis_bytes_session, redis_bytes_index; fact
+# only=store: scripts/bench --only store, the other parts are not expected.
 # facts of the store phases: sessions_few/sessions_many (wanted), rotated_1k/rotated_100k
 # (cookies rotated over), live_1k/live_100k and attempts_1k/attempts_100k (the store, from
 # the status page, before measuring).
@@ -34,7 +42,7 @@ my ($raw, $json_path) = @ARGV;
 die "usage: report.pl RAW JSON\n" unless $raw && $json_path;
 open my $fh, '<:encoding(UTF-8)', $raw or die "report: cannot read $raw: $!\n";
 
-my (%fact, %http, %unavail, %label, %url, @store, %ir, %login, %alert);
+my (%fact, %http, %unavail, %label, %url, @store, %ir, %login, %alert, %backend);
 sub kv { my %h = map { /\A([^=]+)=(.*)\z/ ? ($1 => $2) : () } split ' ', $_[0]; \%h }
 
 while (my $line = <$fh>) {
@@ -51,6 +59,7 @@ while (my $line = <$fh>) {
     elsif ($k eq 'ir')      { $ir{ $f[0] } = { ir => $f[1], lookups => $f[2] } }
     elsif ($k eq 'login')   { push @{ $login{ $f[0] } }, { %{ kv($f[2]) }, run => $f[1] } }
     elsif ($k eq 'alert')   { $alert{ $f[0] } = kv($f[2]) }
+    elsif ($k eq 'backend') { $backend{ $f[0] } = kv($f[1]) }
 }
 close $fh;
 
@@ -75,8 +84,11 @@ my @variants = qw(a b c d e0 e);
 # (a) and (b) again, requests spread over the cookies of 1,000 and of 100,000 live sessions
 my @phases = qw(1k 100k);
 my @rotated = map { ("a$_", "b$_") } @phases;
+# the store backends, each on a server of its own (stores.sh)
+my @backends = qw(shm redis redis0);
+my $only_store = ($fact{only} // '') eq 'store';
 my (%res, @problems);
-for my $v (@variants, @rotated) {
+for my $v ($only_store ? () : (@variants, @rotated), @backends) {
     next if $v =~ /\d/ && !$http{$v} && !$unavail{$v};
     my $runs = $http{$v} // [];
     my %r = (label => $label{$v} // $v, url => $url{$v});
@@ -106,6 +118,14 @@ for my $v (@variants, @rotated) {
         $bytes += $_->{bytes} // 0 for @$runs;
         $r{bytes_per_request} = r1($bytes / $r{requests}) if $r{requests};
     }
+    if (my $b = $backend{$v}) {
+        $r{backend} = $b->{backend};
+        $r{reachable} = $b->{reachable} ? JSON::PP::true : JSON::PP::false;
+        for my $f (qw(hits misses hit_rate errors)) {
+            $r{ $f eq 'hit_rate' ? 'local_cache_hit_rate' : $f eq 'errors' ? 'store_errors' : "local_cache_$f" } =
+                0 + $b->{$f} if defined $b->{$f} && $b->{$f} =~ /\A[0-9.]+\z/;
+        }
+    }
     if (my ($k) = $v =~ /\A[ab](\d+k)\z/) {
         $r{sessions_rotated} = 0 + $fact{"rotated_$k"} if defined $fact{"rotated_$k"};
         $r{live_sessions} = 0 + $fact{"live_$k"} if defined $fact{"live_$k"};
@@ -113,7 +133,7 @@ for my $v (@variants, @rotated) {
     }
     $res{$v} = \%r;
 }
-my $ok = sub { $res{ $_[0] }{available} };
+my $ok = sub { $res{ $_[0] } && $res{ $_[0] }{available} };
 my %ratios = (
     'b/a' => $ok->('a') && $ok->('b') ? r3(ratio($res{b}{rps}, $res{a}{rps})) : undef,
     'b/c' => $ok->('b') && $ok->('c') ? r3(ratio($res{b}{rps}, $res{c}{rps})) : undef,
@@ -127,6 +147,14 @@ my %ratios = (
     'e/e0' => $ok->('e0') && $ok->('e') ? r3(ratio($res{e}{rps}, $res{e0}{rps})) : undef,
     'cpu e0/e' => $ok->('e0') && $ok->('e') ? r3(ratio($res{e0}{cpu_us_per_request}, $res{e}{cpu_us_per_request})) : undef,
 );
+# The store backends against the shm row of the same phase: throughput, p99, and the CPU per
+# request (httpd's, and redis-server's for the redis rows) as shm/redis.
+for my $v (qw(redis redis0)) {
+    next unless $ok->('shm') && $ok->($v);
+    $ratios{"$v/shm"} = r3(ratio($res{$v}{rps}, $res{shm}{rps}));
+    $ratios{"p99 $v/shm"} = r3(ratio($res{$v}{p99_ms}, $res{shm}{p99_ms}));
+    $ratios{"cpu shm/$v"} = r3(ratio($res{shm}{cpu_us_per_request}, $res{$v}{cpu_us_per_request}));
+}
 # The store in the server: (b100k) against (b1k). The target is the server CPU per request
 # (less disturbed by other load than the throughput); the throughput ratio is normalised by
 # the ungated rows measured alongside, (b100k/a100k)/(b1k/a1k).
@@ -172,7 +200,7 @@ for (@store) {
     elsif (/\Aratio /) { $lookup_ratio = r3($h->{lookup_cost}) }
     elsif (/\Astore /) { %store_meta = %$h }
 }
-push @problems, 'store: no measurement' unless @sizes;
+push @problems, 'store: no measurement' unless @sizes || $only_store;
 my %irs;
 for my $n (sort { $a <=> $b } keys %ir) {
     $irs{$n} = r1($ir{$n}{ir} / $ir{$n}{lookups}) if $ir{$n}{lookups};
@@ -192,7 +220,7 @@ if (my $a = $login{attempts}) {
     $err += $_->{status_err} + $_->{connect_err} + $_->{read_err} + $_->{timeout_err} for @$a;
     push @problems, "login: $err errors while creating attempts" if $err;
 }
-else { push @problems, 'login: attempts not measured' }
+elsif (!$only_store) { push @problems, 'login: attempts not measured' }
 if (my $c = $login{callbacks}) {
     # the rates are the fill run's (the longest; the first run is 1,000 logins, a blink)
     my @fill = grep { ($_->{run} // '') eq 'fill' } @$c;
@@ -221,7 +249,7 @@ if (my $c = $login{callbacks}) {
     push @problems, "login: $unmatched completed logins without their RUN or cookie" if $unmatched;
     push @problems, 'login: no callback completed' unless $lp{callbacks_completed};
 }
-else { push @problems, 'login: callbacks not measured' }
+elsif (!$only_store) { push @problems, 'login: callbacks not measured' }
 
 # ---- alert mails: failing logins per second, SMTP peer up and down ----------------------------------------
 my %al;
@@ -234,7 +262,7 @@ for my $state (qw(up down)) {
     push @problems, "alert ($state): no error callback answered" unless $s->{errors};
 }
 $al{ratio_down_up} = r3(ratio($al{errors_per_s_down}, $al{errors_per_s_up}));
-push @problems, 'alert mails: not measured' unless %alert;
+push @problems, 'alert mails: not measured' unless %alert || $only_store;
 
 # ---- targets (docs/benchmarks.md) -----------------------------------------------------------------------
 my @targets;
@@ -245,6 +273,7 @@ sub target {
                      result => !defined $pass ? 'n/a' : $pass ? 'pass' : 'miss',
                      ($note ? (note => $note) : ()), %more };
 }
+if (!$only_store) {
 target('throughput b/a', $ratios{'b/a'}, '>=', 0.97);
 target('p99 b/a', $ratios{'p99 b/a'}, '<=', 1.10);
 my $sz = @sizes > 1 ? "$sizes[-1]{sessions}/$sizes[0]{sessions}" : '';
@@ -269,12 +298,19 @@ target('throughput d/a', $ratios{'d/a'}, '>=', 0.95,
 # the alert mail stays off the request's path: failing logins answered as fast with the SMTP
 # peer down (the sender retrying, the queue full and dropping) as with it up
 target('alert mails: error callbacks/s, SMTP down/up', $al{ratio_down_up}, '>=', 0.90);
+}
+# several servers: the redis store with its local copy costs little against shm; without the
+# local copy (a redis round trip per request) a loose bound, shown as secondary
+my $be_note = sub {
+    my ($v) = @_;
+    return $ok->($v) && $ok->('shm') ? undef : "($v) not available: " . (($res{$v} // {})->{reason} // 'not measured');
+};
+target('store redis, local cache 5s: throughput redis/shm', $ratios{'redis/shm'}, '>=', 0.90, $be_note->('redis'));
+target('store redis, no local cache: throughput redis0/shm', $ratios{'redis0/shm'}, '>=', 0.50,
+       $be_note->('redis0'), secondary => JSON::PP::true);
 
 # ---- output ----------------------------------------------------------------------------------
 my $f = sub { defined $_[0] ? $_[0] : '-' };
-printf "\nStatic file (%s B), wrk -t%s -c%s, %s x %s s per variant, medians over rounds\n",
-    $f->($fact{file_bytes}), $f->($fact{threads}), $f->($fact{connections}),
-    $f->($fact{rounds}), $f->($fact{duration});
 my $row = sub {
     my ($v, $r) = @_;
     printf "%-7s %-50s %9.0f %8.3f %8.3f %9s\n", "($v)", $r->{label}, $r->{rps}, $r->{p50_ms},
@@ -290,6 +326,10 @@ my $row_or_why = sub {
         printf "%-7s %-50s %s\n", "($v)", $r->{label}, "not available: $r->{reason}";
     }
 };
+if (!$only_store) {
+printf "\nStatic file (%s B), wrk -t%s -c%s, %s x %s s per variant, medians over rounds\n",
+    $f->($fact{file_bytes}), $f->($fact{threads}), $f->($fact{connections}),
+    $f->($fact{rounds}), $f->($fact{duration});
 printf "%-7s %-50s %9s %8s %8s %9s\n", '', 'variant', 'req/s', 'p50 ms', 'p99 ms', 'CPU us/req';
 $row_or_why->($_) for @variants;
 printf "ratios: b/a %s   b/c %s   d/a %s   p99 b/a %s   p99 d/a %s\n",
@@ -331,6 +371,30 @@ printf "  callbacks completed:      %s /s (fill run: %s in %s s; %s in all, %s r
 printf "\nAlert mails (failing logins: gate page + SENCE's error callback, an alert each)\n";
 printf "  SMTP peer up:   %s error callbacks/s (p99 %s ms)\n", $f->($al{errors_per_s_up}), $f->($al{p99_ms_up});
 printf "  SMTP peer down: %s error callbacks/s (p99 %s ms)\n", $f->($al{errors_per_s_down}), $f->($al{p99_ms_down});
+}
+
+if (grep { $res{$_} } @backends) {
+    printf "\nSession store backends: the gated file (b) on a server of its own per store, %s x %s s, medians\n",
+        $f->($fact{rounds}), $f->($fact{duration});
+    printf "%-7s %-50s %9s %8s %8s %9s\n", '', 'store', 'req/s', 'p50 ms', 'p99 ms', 'CPU us/req';
+    $row_or_why->($_) for @backends;
+    printf "ratios: redis/shm %s   redis0/shm %s   p99 redis/shm %s   p99 redis0/shm %s\n",
+        map { $f->($ratios{$_}) } 'redis/shm', 'redis0/shm', 'p99 redis/shm', 'p99 redis0/shm';
+    printf "CPU per request (httpd + redis-server): shm/redis %s   shm/redis0 %s\n",
+        map { $f->($ratios{$_}) } 'cpu shm/redis', 'cpu shm/redis0';
+    for my $v (qw(redis redis0)) {
+        my $r = $res{$v} or next;
+        next unless defined $r->{local_cache_hits};
+        printf "(%s) local cache: %s hits, %s misses, hit rate %s; store reachable %s, %s store errors\n", $v,
+            $f->($r->{local_cache_hits}), $f->($r->{local_cache_misses}), $f->($r->{local_cache_hit_rate}),
+            $r->{reachable} ? 'yes' : 'no', $f->($r->{store_errors});
+    }
+    printf "redis %s, memory per key (MEMORY USAGE): attempt %s B, session %s B, participant index %s B;"
+        . " %s keys per gate page\n", $f->($fact{redis_version}), $f->($fact{redis_bytes_attempt}),
+        $f->($fact{redis_bytes_session}), $f->($fact{redis_bytes_index}),
+        $f->($fact{redis_records_per_gate_page})
+        if defined $fact{redis_records_per_gate_page};
+}
 
 printf "\nTargets (docs/benchmarks.md; reported, not enforced)\n";
 for (@targets) {
@@ -349,7 +413,9 @@ my %out = (
                   grep { exists $fact{$_} }
                   qw(threads connections duration rounds capacity file_bytes mpm pin mutex
                      live_sessions sessions_few sessions_many rotated_1k rotated_100k live_1k
-                     live_100k attempts_1k attempts_100k) },
+                     live_100k attempts_1k attempts_100k only redis_version redis_records
+                     redis_records_per_gate_page redis_bytes_attempt redis_bytes_session
+                     redis_bytes_index) },
     http => \%res,
     ratios => \%ratios,
     store => { record_bytes => 0 + ($store_meta{record_bytes} // 0), sizes => \@sizes,

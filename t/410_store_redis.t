@@ -4,7 +4,7 @@
 # (t/lib/SenceCluster.pm). The login begun on A ends on B and opens the course on both; a
 # callback is single-use across servers, also when two servers get it at the same moment; a
 # close on B is honoured on A within SenceStoreLocalCache; expiries and abandoned logins are
-# journaled once; redis killed: 503 within RedisTimeout, local copies within their bound,
+# journaled once; redis hung (SIGSTOP) or killed: 503 within RedisTimeout, local copies within their bound,
 # recovery when it is back; a graceful restart keeps everything; the status page says so.
 # The cases are in t/lib/SenceStoreCases.pm (shared with t/420_store_memcache.t).
 use strict;
@@ -37,6 +37,7 @@ case_close($c, $peer, %o);
 case_expiry($c, $peer, %o);
 case_abandoned($c, $peer, %o);
 case_graceful($c, $peer, %o);
+case_hung($c, $peer, %o);
 case_outage($c, $peer, %o);
 case_logs($c);
 

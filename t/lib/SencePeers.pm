@@ -9,6 +9,7 @@ package SencePeers;
 #   $r->target                        # "127.0.0.1:PORT", for SenceSessionStore redis:...
 #   $r->alive                         # answers now (one TCP connect and PING/version)
 #   $r->kill9; $r->stop;              # SIGKILL / SIGTERM, and wait until the port is closed
+#   $r->pause; $r->resume;            # SIGSTOP / SIGCONT: hung, not dead
 #   $r->start;                        # again, on the same port, and wait until it answers
 #   $r->log_text                      # what the peer wrote (its log file)
 #
@@ -184,6 +185,10 @@ sub _end {
 }
 
 sub kill9 { my $self = shift; return $self->_end('KILL') }
+
+# SIGSTOP / SIGCONT: a hung peer (the kernel still accepts connections, nothing answers).
+sub pause  { my $self = shift; return $self->{pid} && CORE::kill('STOP', $self->{pid}) }
+sub resume { my $self = shift; return $self->{pid} && CORE::kill('CONT', $self->{pid}) }
 sub stop { my $self = shift; return $self->_end('TERM') }
 
 sub log_text {
@@ -196,7 +201,7 @@ sub log_text {
 END {
     if ($$ == $OWNER) {
         my $rc = $?;
-        $_->_end('KILL') for values %LIVE;
+        for (values %LIVE) { $_->resume; $_->_end('KILL') }
         $? = $rc;
     }
 }

@@ -124,7 +124,10 @@ sub common_conf {
     my $rut = RUT;
     my $tok = TOKEN;
     my $load = join "\n", map { socache_load($_) } @{ $self->{load} };
-    my $redis = grep({ $_ eq 'redis' } @{ $self->{load} }) ? "RedisTimeout $self->{redis_timeout}" : '';
+    # a pooled connection idle for 2 s is not reused: one the outage broke is never tried
+    my $redis = grep({ $_ eq 'redis' } @{ $self->{load} })
+        ? "RedisTimeout $self->{redis_timeout}\nRedisConnPoolTTL 2" : '';
+    $redis .= "\nMemcacheConnTTL 2" if grep { $_ eq 'memcache' } @{ $self->{load} };
     my $store = defined $self->{store} ? "SenceSessionStore $self->{store}" : '';
     my $cache = defined $self->{local_cache} ? "SenceStoreLocalCache $self->{local_cache}" : '';
     my $gate = <<"EOC";

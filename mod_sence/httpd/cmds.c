@@ -48,11 +48,6 @@ void sence_config_remember(cmd_parms *cmd, sence_dir_conf_t *d)
                                 : "?";
 }
 
-static const char *fail(cmd_parms *cmd, const char *why)
-{
-    return apr_pstrcat(cmd->pool, cmd->cmd->name, ": ", why, NULL);
-}
-
 static const char *set_enabled(cmd_parms *cmd, void *dv, int on)
 {
     sence_dir_conf_t *d = dv;
@@ -75,7 +70,7 @@ static const char *set_close_codes(cmd_parms *cmd, void *dv, const char *arg)
     long code = strtol(arg, &end, 10);
 
     if (*end || code < 100 || code > 999)
-        return fail(cmd, "a list of GlosaError codes, e.g. 301");
+        return sence_cmd_fail(cmd, "a list of GlosaError codes, e.g. 301");
     if (!d->close_codes)
         d->close_codes = apr_array_make(cmd->pool, 2, sizeof(int));
     APR_ARRAY_PUSH(d->close_codes, int) = (int)code;
@@ -89,7 +84,7 @@ static const char *set_rut(cmd_parms *cmd, void *dv, const char *arg)
     const char *why = sence_check_rut(arg, rut);
 
     if (why)
-        return fail(cmd, why);
+        return sence_cmd_fail(cmd, why);
     d->rut_otec = apr_pstrdup(cmd->pool, rut);
     sence_config_remember(cmd, d);
     return NULL;
@@ -101,7 +96,7 @@ static const char *set_otec_name(cmd_parms *cmd, void *dv, const char *arg)
     apr_size_t n = strlen(arg);
 
     if (!n || n > 120)
-        return fail(cmd, "SenceOtecName: give the OTEC's name, 1 to 120 characters");
+        return sence_cmd_fail(cmd, "SenceOtecName: give the OTEC's name, 1 to 120 characters");
     d->otec_name = apr_pstrdup(cmd->pool, arg);
     return NULL;
 }
@@ -111,7 +106,7 @@ static const char *set_token_value(cmd_parms *cmd, sence_dir_conf_t *d, const ch
     const char *why = sence_check_token(token);
 
     if (why)
-        return fail(cmd, why);
+        return sence_cmd_fail(cmd, why);
     d->token = token;
     sence_config_remember(cmd, d);
     return NULL;
@@ -134,10 +129,10 @@ static const char *set_token_file(cmd_parms *cmd, void *dv, const char *arg)
     char *s, *e;
 
     if (!path || apr_file_open(&f, path, APR_FOPEN_READ, 0, cmd->temp_pool) != APR_SUCCESS)
-        return fail(cmd, apr_psprintf(cmd->pool,
-                                      "cannot read %s; create it (mode 0600) with "
-                                      "the token on one line",
-                                      arg));
+        return sence_cmd_fail(cmd, apr_psprintf(cmd->pool,
+                                                "cannot read %s; create it (mode 0600) with "
+                                                "the token on one line",
+                                                arg));
     if (apr_file_info_get(&fi, APR_FINFO_PROT, f) == APR_SUCCESS && (fi.protection & APR_WREAD))
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, cmd->server,
                      SLOG(1001) "SenceTokenFile %s is readable by every user; chmod 0600 it", path);
@@ -162,7 +157,7 @@ static const char *set_env(cmd_parms *cmd, void *dv, const char *arg)
     else if (!strcasecmp(arg, "production"))
         d->env = SENCE_ENV_PRODUCTION;
     else
-        return fail(cmd, "must be 'test' (rcetest, the default) or 'production'");
+        return sence_cmd_fail(cmd, "must be 'test' (rcetest, the default) or 'production'");
     sence_config_remember(cmd, d);
     return NULL;
 }
@@ -174,7 +169,7 @@ static const char *set_endpoint(cmd_parms *cmd, void *dv, const char *arg)
     apr_size_t n = strlen(arg);
 
     if (why)
-        return fail(cmd, why);
+        return sence_cmd_fail(cmd, why);
     while (n > 0 && arg[n - 1] == '/')
         n--;
     d->endpoint = apr_pstrndup(cmd->pool, arg, n);
@@ -193,7 +188,8 @@ static const char *set_value(cmd_parms *cmd, sence_value_t *v, const char *arg)
         return NULL;
     }
     v->expr = ap_expr_parse_cmd(cmd, arg, AP_EXPR_FLAG_STRING_RESULT, &err, NULL);
-    return err ? fail(cmd, apr_pstrcat(cmd->pool, "invalid expression: ", err, NULL)) : NULL;
+    return err ? sence_cmd_fail(cmd, apr_pstrcat(cmd->pool, "invalid expression: ", err, NULL))
+               : NULL;
 }
 
 static const char *set_cod_sence(cmd_parms *cmd, void *dv, const char *arg)
@@ -216,7 +212,7 @@ static const char *set_linea(cmd_parms *cmd, void *dv, const char *arg)
     const char *why = sence_check_linea(arg, &d->linea);
 
     sence_config_remember(cmd, d);
-    return why ? fail(cmd, why) : NULL;
+    return why ? sence_cmd_fail(cmd, why) : NULL;
 }
 
 static const char *set_run(cmd_parms *cmd, void *dv, const char *arg)
@@ -226,7 +222,8 @@ static const char *set_run(cmd_parms *cmd, void *dv, const char *arg)
 
     d->run = ap_expr_parse_cmd(cmd, arg, AP_EXPR_FLAG_STRING_RESULT, &err, NULL);
     sence_config_remember(cmd, d);
-    return err ? fail(cmd, apr_pstrcat(cmd->pool, "invalid expression: ", err, NULL)) : NULL;
+    return err ? sence_cmd_fail(cmd, apr_pstrcat(cmd->pool, "invalid expression: ", err, NULL))
+               : NULL;
 }
 
 static const char *set_duration(cmd_parms *cmd, void *dv, const char *arg)
@@ -236,7 +233,7 @@ static const char *set_duration(cmd_parms *cmd, void *dv, const char *arg)
     const char *why = sence_parse_duration(arg, &t);
 
     if (why)
-        return fail(cmd, apr_pstrcat(cmd->pool, why, " (e.g. 30s, 15m, 4h)", NULL));
+        return sence_cmd_fail(cmd, apr_pstrcat(cmd->pool, why, " (e.g. 30s, 15m, 4h)", NULL));
     *(apr_interval_time_t *)((char *)d + (apr_size_t)cmd->info) = t;
     sence_config_remember(cmd, d);
     return NULL;
@@ -267,7 +264,7 @@ static const char *set_callback_path(cmd_parms *cmd, void *dv, const char *arg)
 
     (void)dv;
     if (why)
-        return fail(cmd, why);
+        return sence_cmd_fail(cmd, why);
     srv(cmd)->callback_path = apr_pstrdup(cmd->pool, arg);
     return NULL;
 }
@@ -279,10 +276,10 @@ static const char *set_public_url(cmd_parms *cmd, void *dv, const char *arg)
 
     (void)dv;
     if (why)
-        return fail(cmd, apr_pstrcat(cmd->pool, why,
-                                     " (scheme://host[:port], e.g. "
-                                     "https://cursos.example.cl)",
-                                     NULL));
+        return sence_cmd_fail(cmd, apr_pstrcat(cmd->pool, why,
+                                               " (scheme://host[:port], e.g. "
+                                               "https://cursos.example.cl)",
+                                               NULL));
     while (n > 0 && arg[n - 1] == '/')
         n--;
     srv(cmd)->public_url = apr_pstrndup(cmd->pool, arg, n);
@@ -300,7 +297,7 @@ static const char *set_cache_size(cmd_parms *cmd, void *dv, const char *arg)
     if (err)
         return err;
     if (*end || n < 16 || n > 10000000)
-        return fail(cmd, "must be a number of sessions between 16 and 10000000");
+        return sence_cmd_fail(cmd, "must be a number of sessions between 16 and 10000000");
     srv(cmd)->cache_size = (int)n;
     return NULL;
 }

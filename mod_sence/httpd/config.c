@@ -71,6 +71,7 @@ void *sence_create_srv_conf(apr_pool_t *p, server_rec *s)
     sc->sections = apr_array_make(p, 4, sizeof(sence_section_t));
     sc->origin_strict = -1;
     sc->mail_tls = -1;
+    sc->store.bound = -1;
     sence_moodle_srv_init(p, &sc->moodle);
     return sc;
 }
@@ -95,6 +96,11 @@ void *sence_merge_srv_conf(apr_pool_t *p, void *basev, void *addv)
     sc->mail_password = add->mail_auth ? add->mail_password : base->mail_password;
     sence_moodle_srv_merge(p, &sc->moodle, &base->moodle, &add->moodle);
     return sc;
+}
+
+const char *sence_cmd_fail(cmd_parms *cmd, const char *why)
+{
+    return apr_pstrcat(cmd->pool, cmd->cmd->name, ": ", why, NULL);
 }
 
 const char *sence_callback_path(const sence_srv_conf_t *sc)

@@ -16,6 +16,8 @@ sence_env_t sence_effective_env(const sence_dir_conf_t *d);
 /* What requests to a section see after merging (approximated for regex sections). */
 sence_dir_conf_t *sence_section_effective(apr_pool_t *p, server_rec *s, const sence_section_t *sec);
 const char *sence_callback_path(const sence_srv_conf_t *sc);
+/* A directive's error: "Name: why". */
+const char *sence_cmd_fail(cmd_parms *cmd, const char *why);
 apr_interval_time_t sence_lifetime(const sence_dir_conf_t *d);
 apr_interval_time_t sence_login_timeout(const sence_dir_conf_t *d);
 

@@ -77,6 +77,15 @@ typedef struct {
     const char *where; /* file:line for messages */
 } sence_section_t;
 
+/* SenceSessionStore and SenceStoreLocalCache (store_socache.c). */
+typedef struct {
+    const struct ap_socache_provider_t *provider; /* NULL: shm */
+    struct ap_socache_instance_t *instance;
+    const char *name, *args;   /* "redis", "10.0.0.5:6379" */
+    apr_interval_time_t bound; /* -1 unset */
+    server_rec *s;             /* the main server, for the provider's calls */
+} sence_store_conf_t;
+
 typedef struct {
     const char *callback_path;
     const char *public_url;
@@ -84,8 +93,9 @@ typedef struct {
     int cache_size;               /* 0 unset */
     apr_array_header_t *sections; /* sence_section_t */
     sence_moodle_srv_t moodle;
-    const char *journal; /* SenceJournal, main server only */
-    int origin_strict;   /* SenceCallbackOrigin strict: 1, off: 0, unset: -1 */
+    const char *journal;      /* SenceJournal, main server only */
+    sence_store_conf_t store; /* SenceSessionStore, SenceStoreLocalCache: main server only */
+    int origin_strict;        /* SenceCallbackOrigin strict: 1, off: 0, unset: -1 */
     /* alert mail transport (alert_glue.c) */
     const char *mail_host; /* SenceMailServer, NULL unset (localhost) */
     int mail_port;         /* 0 unset (25) */

@@ -55,11 +55,6 @@ static sence_moodle_srv_t *msrv(cmd_parms *cmd)
     return &sc->moodle;
 }
 
-static const char *fail(cmd_parms *cmd, const char *why)
-{
-    return apr_pstrcat(cmd->pool, cmd->cmd->name, ": ", why, NULL);
-}
-
 /* SenceMoodle On inside <Location /path>: Moodle's root is that path unless SenceMoodleRoot
  * says otherwise. Elsewhere (LocationMatch, server) it is "/" until set: a Moodle elsewhere
  * then has no script in the policy table, and gated participants get the gate everywhere. */
@@ -82,8 +77,9 @@ const char *sence_moodle_set_root(cmd_parms *cmd, void *dv, const char *arg)
 
     if (arg[0] != '/' || strpbrk(arg, "?#%* \t") || strstr(arg, "//") || strstr(arg, "/./") ||
         strstr(arg, "/../"))
-        return fail(cmd, "Moodle's root must be a URL path such as / or /moodle (the path of "
-                         "$CFG->wwwroot)");
+        return sence_cmd_fail(cmd,
+                              "Moodle's root must be a URL path such as / or /moodle (the path of "
+                              "$CFG->wwwroot)");
     d->moodle.root = arg;
     sence_config_remember(cmd, d);
     return NULL;
@@ -98,7 +94,7 @@ const char *sence_moodle_set_run_field(cmd_parms *cmd, void *dv, const char *arg
     else if (!strcasecmp(arg, "username"))
         d->moodle.run_field = 2;
     else
-        return fail(cmd, "must be idnumber (the profile's ID number) or username");
+        return sence_cmd_fail(cmd, "must be idnumber (the profile's ID number) or username");
     sence_config_remember(cmd, d);
     return NULL;
 }
@@ -126,25 +122,26 @@ const char *sence_moodle_set_srv(cmd_parms *cmd, void *dv, const char *arg)
     (void)dv;
     if (!strcmp(which, "prefix")) {
         if (strspn(arg, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(arg))
-            return fail(cmd, "the table prefix may hold only lower-case letters, digits and _");
+            return sence_cmd_fail(
+                cmd, "the table prefix may hold only lower-case letters, digits and _");
         m->prefix = arg;
     } else if (!strcmp(which, "cookie")) {
         if (!*arg || strpbrk(arg, "=; ,\t"))
-            return fail(cmd, "not a cookie name (Moodle's is MoodleSession plus "
-                             "$CFG->sessioncookie)");
+            return sence_cmd_fail(cmd, "not a cookie name (Moodle's is MoodleSession plus "
+                                       "$CFG->sessioncookie)");
         m->cookie = arg;
     } else if (!strcmp(which, "ttl")) {
         if (!strcasecmp(arg, "off"))
             m->ttl = 0;
         else if ((why = sence_parse_duration(arg, &t)) != NULL)
-            return fail(cmd, apr_pstrcat(cmd->pool, why, " (e.g. 30s, or off)", NULL));
+            return sence_cmd_fail(cmd, apr_pstrcat(cmd->pool, why, " (e.g. 30s, or off)", NULL));
         else
             m->ttl = t;
     } else {
         char *end;
         apr_int64_t n = apr_strtoi64(arg, &end, 10);
         if (*end || n < 1024 || n > 16 * 1024 * 1024)
-            return fail(cmd, "a size in bytes between 1024 and 16777216");
+            return sence_cmd_fail(cmd, "a size in bytes between 1024 and 16777216");
         m->max_body = (apr_off_t)n;
     }
     return NULL;
@@ -159,13 +156,14 @@ const char *sence_moodle_set_query(cmd_parms *cmd, void *dv, const char *name, c
         msrv(cmd)->queries[i] = sql;
         return NULL;
     }
-    return fail(cmd, apr_psprintf(cmd->pool,
-                                  "unknown query '%s' (see docs: session, user, "
-                                  "course, shortname, idnumber, cm, instance, "
-                                  "context, course_context, roles, groups, config, wstoken, "
-                                  "private_key, user_courses, section, discussion, post, entry, "
-                                  "attempt, username)",
-                                  name));
+    return sence_cmd_fail(
+        cmd, apr_psprintf(cmd->pool,
+                          "unknown query '%s' (see docs: session, user, "
+                          "course, shortname, idnumber, cm, instance, "
+                          "context, course_context, roles, groups, config, wstoken, "
+                          "private_key, user_courses, section, discussion, post, entry, "
+                          "attempt, username)",
+                          name));
 }
 
 /* SenceMoodleCourse COURSE CODSENCE [CODIGOCURSO [LINEA]] */
@@ -180,12 +178,12 @@ const char *sence_moodle_set_course(cmd_parms *cmd, void *dv, const char *args)
 
     (void)dv;
     if (!*course || !*cod || *args)
-        return fail(cmd, "syntax: SenceMoodleCourse COURSE-ID|SHORTNAME CODSENCE "
-                         "[CODIGOCURSO [LINEA]] (CODSENCE - for none, on line 1)");
+        return sence_cmd_fail(cmd, "syntax: SenceMoodleCourse COURSE-ID|SHORTNAME CODSENCE "
+                                   "[CODIGOCURSO [LINEA]] (CODSENCE - for none, on line 1)");
     c->cod_sence = strcmp(cod, "-") ? cod : "";
     c->codigo_curso = *codigo && strcmp(codigo, "idnumber") ? codigo : NULL;
     if (*linea && (why = sence_check_linea(linea, &c->linea)) != NULL)
-        return fail(cmd, why);
+        return sence_cmd_fail(cmd, why);
     c->where = apr_psprintf(cmd->pool, "%s:%d", cmd->directive->filename, cmd->directive->line_num);
     apr_hash_set(msrv(cmd)->courses, course, APR_HASH_KEY_STRING, c);
     return NULL;
